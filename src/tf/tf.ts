@@ -1,0 +1,11 @@
+/**
+ * The one TF.js namespace the project uses. Importing tfjs-layers registers the gradients that
+ * tfjs-core alone would lack; the wasm and cpu backends register themselves. Chained tensor methods
+ * (`x.sum()`) are not registered: call the functional ops (`tf.sum(x)`).
+ */
+import '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-cpu';
+
+export * as tf from '@tensorflow/tfjs-core';
+export * as tfl from '@tensorflow/tfjs-layers';
