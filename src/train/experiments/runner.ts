@@ -1,0 +1,139 @@
+/**
+ * Runs a grid of training runs, one per (configuration, seed), resumably. Each run trains in its own
+ * directory `<out>/runs/<id>/seed-<seed>`; when it finishes, `result.json` is written atomically
+ * there. On a rerun, finished runs are skipped (after checking they were trained with the same
+ * config) and an interrupted run is resumed by the executor from its checkpoint.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import type { GridRun } from './grids.js';
+
+/** What a finished run reports. Errors are percentages on the test set. */
+export interface RunOutcome {
+  /** Test error after the last epoch. */
+  readonly finalError: number;
+  /** Lowest test error over the epochs. */
+  readonly bestError: number;
+  readonly epochs: number;
+  /** Path of the final weights, for evaluations after training (e.g. occlusion). */
+  readonly checkpoint: string;
+}
+
+/** The record kept in `result.json` of a finished run. */
+export interface RunRecord {
+  readonly id: string;
+  readonly seed: number;
+  /** The training config the run used, as the executor describes it (compared on rerun). */
+  readonly config: unknown;
+  readonly outcome: RunOutcome;
+  readonly seconds: number;
+  readonly finishedAt: string;
+}
+
+/** Trains one run; the runner owns bookkeeping, the executor owns training. */
+export interface GridExecutor {
+  /** The serialisable training config of a run; a finished run is reused only if it is equal. */
+  describe(run: GridRun, seed: number): unknown;
+  /** Train (or resume, if `dir` holds a checkpoint) and report the outcome. */
+  execute(run: GridRun, seed: number, dir: string): Promise<RunOutcome>;
+}
+
+/** Progress of a grid, reported before and after each run. */
+export type GridEvent =
+  | { readonly type: 'skip'; readonly index: number; readonly total: number; readonly record: RunRecord }
+  | { readonly type: 'start'; readonly index: number; readonly total: number; readonly run: GridRun; readonly seed: number; readonly etaSeconds: number | null }
+  | { readonly type: 'done'; readonly index: number; readonly total: number; readonly record: RunRecord };
+
+/** Options of {@link runGrid}. */
+export interface RunGridOptions {
+  readonly runs: readonly GridRun[];
+  readonly seeds: readonly number[];
+  /** Results directory. */
+  readonly outDir: string;
+  readonly executor: GridExecutor;
+  readonly onEvent?: (event: GridEvent) => void;
+}
+
+/** Directory of one run of the grid. */
+export function runDirectory(outDir: string, runId: string, seed: number): string {
+  return path.join(outDir, 'runs', runId, `seed-${seed}`);
+}
+
+/** Read a finished run's record, or null when the run has not finished. */
+export async function readRecord(dir: string): Promise<RunRecord | null> {
+  const file = path.join(dir, 'result.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as RunRecord;
+  } catch {
+    throw new Error(`${file} is not valid JSON; delete it to retrain that run`);
+  }
+}
+
+/** Stable JSON for comparing configs (object keys sorted). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+function checkSameConfig(record: RunRecord, config: unknown, dir: string): void {
+  if (canonical(record.config) !== canonical(config)) {
+    throw new Error(
+      `${dir} holds a finished run trained with a different config ` +
+        `(recorded ${canonical(record.config)}, now ${canonical(config)}); ` +
+        'use another --out directory or delete that run to retrain it',
+    );
+  }
+}
+
+function checkSeeds(seeds: readonly number[]): void {
+  if (seeds.length === 0) throw new RangeError('--seeds: give at least one seed');
+  for (const seed of seeds) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`--seeds: each seed must be an integer in [0, 2^32), got ${seed}`);
+    }
+  }
+  if (new Set(seeds).size !== seeds.length) throw new RangeError(`--seeds: seeds repeat (${seeds.join(', ')})`);
+}
+
+/** Run every (run, seed) of the grid in order, skipping finished ones. Returns all records. */
+export async function runGrid(options: RunGridOptions): Promise<RunRecord[]> {
+  checkSeeds(options.seeds);
+  const jobs = options.runs.flatMap((run) => options.seeds.map((seed) => ({ run, seed })));
+  const records: RunRecord[] = [];
+  const trainedSeconds: number[] = [];
+  for (const [index, { run, seed }] of jobs.entries()) {
+    const dir = runDirectory(options.outDir, run.id, seed);
+    const config = options.executor.describe(run, seed);
+    const existing = await readRecord(dir);
+    if (existing) {
+      checkSameConfig(existing, config, dir);
+      records.push(existing);
+      options.onEvent?.({ type: 'skip', index, total: jobs.length, record: existing });
+      continue;
+    }
+    const meanSeconds = trainedSeconds.length ? trainedSeconds.reduce((a, b) => a + b, 0) / trainedSeconds.length : null;
+    const remaining = jobs.length - index;
+    options.onEvent?.({ type: 'start', index, total: jobs.length, run, seed, etaSeconds: meanSeconds && meanSeconds * remaining });
+    await mkdir(dir, { recursive: true });
+    const started = Date.now();
+    const outcome = await options.executor.execute(run, seed, dir);
+    const seconds = (Date.now() - started) / 1000;
+    trainedSeconds.push(seconds);
+    const record: RunRecord = { id: run.id, seed, config, outcome, seconds, finishedAt: new Date().toISOString() };
+    await writeFileAtomic(path.join(dir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
+    records.push(record);
+    options.onEvent?.({ type: 'done', index, total: jobs.length, record });
+  }
+  return records;
+}
