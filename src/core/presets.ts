@@ -1,0 +1,78 @@
+/**
+ * Presets reproducing each reference implementation's semantics (distributions, rounding, fit test,
+ * ranges, attempts and fill). Random draws come from this library's seeded generator, so the
+ * numbers differ from Python's, but every draw has the same law.
+ */
+import type { RandomErasingOptions } from './erasing-options.js';
+
+/** Names of the built-in presets. */
+export type PresetName = 'reference' | 'paper' | 'torchvision' | 'timm';
+
+/** The CIFAR channel means the reference code writes, after normalisation, into erased regions. */
+export const REFERENCE_MEAN = [0.4914, 0.4822, 0.4465] as const;
+
+/** Per-preset options; see docs/core.md for a side-by-side table. */
+export const PRESETS: Readonly<Record<PresetName, RandomErasingOptions>> = {
+  /** zhunzhong07/Random-Erasing transforms.py. */
+  reference: {
+    p: 0.5,
+    sl: 0.02,
+    sh: 0.4,
+    r1: 0.3,
+    aspectSampling: 'uniform',
+    placement: 'size-first',
+    fit: 'strict',
+    rounding: 'half-even',
+    maxAttempts: 100,
+    fill: { kind: 'constant', value: REFERENCE_MEAN, gray: REFERENCE_MEAN[0] },
+    minCount: 1,
+  },
+  /** Algorithm 1 of the paper: corner drawn with the size, retried until x + We <= W and y + He <= H. */
+  paper: {
+    p: 0.5,
+    sl: 0.02,
+    sh: 0.4,
+    r1: 0.3,
+    aspectSampling: 'uniform',
+    placement: 'position-first',
+    fit: 'inclusive',
+    rounding: 'half-even',
+    maxAttempts: 100,
+    fill: { kind: 'uniform', per: 'pixel' },
+    minCount: 1,
+  },
+  /** torchvision.transforms.RandomErasing defaults (value=0; use a normal per-pixel fill for value='random'). */
+  torchvision: {
+    p: 0.5,
+    sl: 0.02,
+    sh: 0.33,
+    r1: 0.3,
+    r2: 3.3,
+    aspectSampling: 'log-uniform',
+    placement: 'size-first',
+    fit: 'strict',
+    rounding: 'half-even',
+    maxAttempts: 10,
+    fill: { kind: 'constant', value: 0 },
+    minCount: 1,
+  },
+  /** timm RandomErasing defaults (mode='const'; mode 'rand' = normal per channel, 'pixel' = normal per pixel). */
+  timm: {
+    p: 0.5,
+    sl: 0.02,
+    sh: 1 / 3,
+    r1: 0.3,
+    aspectSampling: 'log-uniform',
+    placement: 'size-first',
+    fit: 'strict',
+    rounding: 'half-even',
+    maxAttempts: 10,
+    fill: { kind: 'constant', value: 0 },
+    minCount: 1,
+  },
+};
+
+/** Whether a string names a preset. */
+export function isPresetName(name: string): name is PresetName {
+  return Object.prototype.hasOwnProperty.call(PRESETS, name);
+}

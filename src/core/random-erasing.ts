@@ -1,0 +1,140 @@
+/**
+ * Random Erasing (Zhong et al., AAAI 2020): with probability p, replace one or more random rectangles
+ * of an image by a fill. Geometry is drawn first ({@link RandomErasing.sample}), then each region's
+ * fill values in region order, so `plan` and `apply` consume a generator identically and a plan's
+ * values, written in order (later regions over earlier ones), reproduce `apply` exactly.
+ */
+import { resolveOptions, type RandomErasingOptions, type ResolvedOptions } from './erasing-options.js';
+import { bindFill, type BoundFill, type PixelDtype } from './fill.js';
+import { batchView, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
+import { PRESETS, isPresetName, type PresetName } from './presets.js';
+import { sampleRegions, type Region } from './region-sampler.js';
+import { drawPixels, paintPixels, paintValues } from './region-writer.js';
+import type { Rng } from './rng.js';
+import type { Transform } from './transforms.js';
+
+/** Shape of the images a plan is made for. */
+export interface PlanShape {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** What `apply` would do: the regions and, for each, the values it writes. */
+export interface ErasePlan {
+  readonly regions: Region[];
+  /** fills[i] has length 1 (all channels), C (one per channel) or h*w*C (per pixel, hwc order). */
+  readonly fills: Float32Array[];
+}
+
+/** Result of erasing one image. */
+export interface ErasedImage<T extends PixelArray = PixelArray> {
+  readonly image: ImageView<T>;
+  readonly regions: Region[];
+}
+
+/** Result of erasing a batch; regions[i] belongs to sample i. */
+export interface ErasedBatch<T extends PixelArray = PixelArray> {
+  readonly batch: BatchView<T>;
+  readonly regions: Region[][];
+}
+
+/** Whether apply writes into the given pixels (default false: a copy is erased). */
+export interface ApplyOptions {
+  readonly inPlace?: boolean;
+}
+
+function dtypeOf(data: PixelArray): PixelDtype {
+  return data instanceof Uint8Array ? 'uint8' : 'float32';
+}
+
+function checkImageDim(name: string, value: number): void {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+}
+
+/** A configured Random Erasing transform. Stateless: every draw comes from the generator passed in. */
+export class RandomErasing {
+  /** The options in force, defaults applied. */
+  readonly options: ResolvedOptions;
+  private readonly fills = new Map<string, BoundFill>();
+  private scratch = new Float32Array(0);
+
+  /**
+   * @param config a preset name, or full options.
+   * @param overrides options replacing the preset's (or the given options').
+   */
+  constructor(config: PresetName | RandomErasingOptions = 'reference', overrides: Partial<RandomErasingOptions> = {}) {
+    if (typeof config === 'string' && !isPresetName(config)) {
+      throw new RangeError(`random erasing preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${config}'`);
+    }
+    const base = typeof config === 'string' ? PRESETS[config] : config;
+    this.options = resolveOptions({ ...base, ...overrides });
+  }
+
+  /** The regions that would be erased in a `height` x `width` image; no pixel is touched. */
+  sample(height: number, width: number, rng: Rng): Region[] {
+    checkImageDim('height', height);
+    checkImageDim('width', width);
+    return sampleRegions(this.options, height, width, rng);
+  }
+
+  /** The regions and fill values that `apply` would write, for other back ends to reproduce. */
+  plan(shape: PlanShape, dtype: PixelDtype, rng: Rng): ErasePlan {
+    checkImageDim('channels', shape.channels);
+    if (dtype !== 'uint8' && dtype !== 'float32') throw new RangeError(`dtype must be 'uint8' or 'float32', got '${dtype}'`);
+    const regions = this.sample(shape.height, shape.width, rng);
+    const fill = this.boundFill(shape.channels, dtype);
+    const fills = regions.map((r) =>
+      fill.perPixel ? drawPixels(r, shape.channels, fill.pixels, rng) : fill.regionValues(rng).slice(),
+    );
+    return { regions, fills };
+  }
+
+  /** Erase an image (a copy unless `inPlace`); returns the image and the regions erased. */
+  apply<T extends PixelArray>(image: ImageView<T>, rng: Rng, options: ApplyOptions = {}): ErasedImage<T> {
+    const checked = imageView(image.data, image);
+    const regions = this.sample(checked.height, checked.width, rng);
+    const out: ImageView<T> = options.inPlace ? checked : { ...checked, data: image.data.slice() as T };
+    if (regions.length > 0) this.paint(out, regions, rng);
+    return { image: out, regions };
+  }
+
+  /** Erase every image of a batch; sample i draws from `rng.derive(i)`. */
+  applyBatch<T extends PixelArray>(batch: BatchView<T>, rng: Rng, options: ApplyOptions = {}): ErasedBatch<T> {
+    const checked = batchView(batch.data, batch);
+    const out: BatchView<T> = options.inPlace ? checked : { ...checked, data: batch.data.slice() as T };
+    const regions: Region[][] = [];
+    for (let i = 0; i < out.count; i++) {
+      regions.push(this.apply(sampleOf(out, i), rng.derive(i), { inPlace: true }).regions);
+    }
+    return { batch: out, regions };
+  }
+
+  /** This eraser as a pipeline transform (erases a copy). */
+  transform(): Transform {
+    return (image, rng) => this.apply(image, rng).image;
+  }
+
+  private paint(image: ImageView, regions: Region[], rng: Rng): void {
+    const fill = this.boundFill(image.channels, dtypeOf(image.data));
+    for (const r of regions) {
+      if (fill.perPixel) paintPixels(image, r, fill.pixels, rng, this.scratchFor(r.width * image.channels));
+      else paintValues(image, r, fill.regionValues(rng));
+    }
+  }
+
+  private boundFill(channels: number, dtype: PixelDtype): BoundFill {
+    const key = `${channels}/${dtype}`;
+    let fill = this.fills.get(key);
+    if (!fill) {
+      fill = bindFill(this.options.fill, channels, dtype);
+      this.fills.set(key, fill);
+    }
+    return fill;
+  }
+
+  private scratchFor(length: number): Float32Array {
+    if (this.scratch.length < length) this.scratch = new Float32Array(length);
+    return this.scratch;
+  }
+}

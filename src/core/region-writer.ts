@@ -1,0 +1,62 @@
+/**
+ * Writing fill values into a rectangle of an image, row by row with TypedArray fill / copyWithin
+ * (no per-pixel closures on the constant paths). Per-pixel values are drawn one region row at a
+ * time (w*C values, hwc order), the same chunks a plan uses, so both consume the generator alike.
+ */
+import type { PixelWriter } from './fill.js';
+import type { ImageView } from './image.js';
+import type { Region } from './region-sampler.js';
+import type { Rng } from './rng.js';
+
+/** Write region-wide values (length 1: every channel; length C: one per channel). */
+export function paintValues(image: ImageView, r: Region, values: Float32Array): void {
+  if (r.height === 0 || r.width === 0) return;
+  const { data, width: W, height: H, channels: C } = image;
+  if (image.layout === 'chw') {
+    for (let c = 0; c < C; c++) {
+      const v = values.length === 1 ? values[0] : values[c];
+      for (let y = r.top; y < r.top + r.height; y++) {
+        const start = (c * H + y) * W + r.left;
+        data.fill(v, start, start + r.width);
+      }
+    }
+    return;
+  }
+  const rowLength = r.width * C;
+  const first = (r.top * W + r.left) * C;
+  if (values.length === 1) {
+    for (let y = 0; y < r.height; y++) data.fill(values[0], first + y * W * C, first + y * W * C + rowLength);
+    return;
+  }
+  for (let i = 0; i < rowLength; i += C) data.set(values, first + i);
+  for (let y = 1; y < r.height; y++) data.copyWithin(first + y * W * C, first, first + rowLength);
+}
+
+/** Draw and write per-pixel values; `scratch` must hold at least w*C values (used for chw only). */
+export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng: Rng, scratch: Float32Array): void {
+  const { data, width: W, height: H, channels: C } = image;
+  const rowLength = r.width * C;
+  if (rowLength === 0) return;
+  if (image.layout === 'hwc') {
+    for (let y = r.top; y < r.top + r.height; y++) write(data, (y * W + r.left) * C, rowLength, rng);
+    return;
+  }
+  const plane = H * W;
+  for (let y = r.top; y < r.top + r.height; y++) {
+    write(scratch, 0, rowLength, rng);
+    const rowStart = y * W + r.left;
+    for (let c = 0; c < C; c++) {
+      const base = c * plane + rowStart;
+      for (let x = 0; x < r.width; x++) data[base + x] = scratch[x * C + c];
+    }
+  }
+}
+
+/** Per-pixel values of a region as a plan returns them: h*w*C values in hwc order. */
+export function drawPixels(r: Region, channels: number, write: PixelWriter, rng: Rng): Float32Array {
+  const rowLength = r.width * channels;
+  const out = new Float32Array(r.height * rowLength);
+  if (rowLength === 0) return out;
+  for (let y = 0; y < r.height; y++) write(out, y * rowLength, rowLength, rng);
+  return out;
+}
