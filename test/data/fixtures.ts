@@ -55,8 +55,10 @@ export interface Member {
 export async function tarGz(members: Member[]): Promise<Buffer> {
   const archive = pack();
   const chunks: Buffer[] = [];
-  archive.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise((resolve) => archive.on('end', resolve));
+  archive.on('data', (chunk) => {
+    chunks.push(chunk as Buffer);
+  });
+  const done = new Promise<void>((resolve) => archive.on('end', () => resolve()));
   for (const m of members) archive.entry(m.header, m.data ?? Buffer.alloc(0));
   archive.finalize();
   await done;
