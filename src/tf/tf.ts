@@ -9,3 +9,4 @@ import '@tensorflow/tfjs-backend-cpu';
 
 export * as tf from '@tensorflow/tfjs-core';
 export * as tfl from '@tensorflow/tfjs-layers';
+export { setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';

@@ -1,0 +1,32 @@
+/** Training kernels for the wasm backend and the backend-agnostic gradient overrides. */
+import { tf } from '../tf.js';
+import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+
+/** Kernels this module registers for backend `wasm`, replacing any stock version. */
+export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+];
+
+/** Gradients this module replaces for every backend. */
+export const GRADIENT_OVERRIDES: readonly tf.GradConfig[] = [fusedBatchNormGradConfig];
+
+/**
+ * Registers the wasm training kernels and the gradient overrides. Idempotent: a kernel already
+ * registered by this module is left alone, a stock one is replaced.
+ */
+export function registerTrainingKernels(): void {
+  for (const config of WASM_TRAINING_KERNELS) {
+    const current = tf.getKernel(config.kernelName, config.backendName);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
+  for (const config of GRADIENT_OVERRIDES) {
+    if (tf.getGradient(config.kernelName)?.gradFunc === config.gradFunc) continue;
+    if (tf.getGradient(config.kernelName) !== undefined) tf.unregisterGradient(config.kernelName);
+    tf.registerGradient(config);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Composes stock wasm kernels (XNNPACK-backed convolution, transpose, pad, ...) on raw
+ * `TensorInfo`s, without going through the engine: no tape, no tensor bookkeeping. Every
+ * intermediate is freed when the scope ends; only the returned info survives.
+ */
+import { tf, type BackendWasm } from '../tf.js';
+
+type Info = tf.TensorInfo;
+
+/** Padding of the two spatial dimensions: [top, bottom, left, right]; negative values crop. */
+export type Pads = [number, number, number, number];
+
+/** A set of kernel calls whose intermediates are freed together. */
+export class KernelScope {
+  private readonly created: Info[] = [];
+
+  constructor(readonly backend: BackendWasm) {}
+
+  /** Runs `body` and frees everything it created except the returned info. */
+  static run(backend: BackendWasm, body: (scope: KernelScope) => Info): Info {
+    const scope = new KernelScope(backend);
+    let result: Info | undefined;
+    try {
+      result = body(scope);
+    } finally {
+      for (const info of scope.created) {
+        if (info !== result) backend.disposeData(info.dataId);
+      }
+    }
+    return result as Info;
+  }
+
+  private call(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info {
+    const kernel = tf.getKernel(kernelName, 'wasm');
+    if (kernel === undefined) throw new Error(`wasm kernel '${kernelName}' is not registered`);
+    const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend }) as Info;
+    this.created.push(out);
+    return out;
+  }
+
+  transpose(x: Info, perm: number[]): Info {
+    return this.call(tf.Transpose, { x }, { perm });
+  }
+
+  reshape(x: Info, shape: number[]): Info {
+    return this.call(tf.Reshape, { x }, { shape });
+  }
+
+  reverse(x: Info, dims: number[]): Info {
+    return this.call(tf.Reverse, { x }, { dims });
+  }
+
+  /** Zero padding; `paddings[i]` = [before, after] for dimension i. */
+  pad(x: Info, paddings: Array<[number, number]>): Info {
+    return this.call(tf.PadV2, { x }, { paddings, constantValue: 0 });
+  }
+
+  slice(x: Info, begin: number[], size: number[]): Info {
+    return this.call(tf.Slice, { x }, { begin, size });
+  }
+
+  /** NHWC convolution with explicit spatial padding (negative padding crops the input first). */
+  conv2d(x: Info, filter: Info, pads: Pads, strides: [number, number], dilations: [number, number]): Info {
+    const [top, bottom, left, right] = pads;
+    let input = x;
+    if (Math.min(top, bottom, left, right) < 0) {
+      const [n, h, w, c] = x.shape;
+      const cropTop = Math.max(0, -top);
+      const cropLeft = Math.max(0, -left);
+      input = this.slice(
+        x,
+        [0, cropTop, cropLeft, 0],
+        [n, h - cropTop - Math.max(0, -bottom), w - cropLeft - Math.max(0, -right), c],
+      );
+    }
+    const pad = [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ];
+    return this.call(
+      tf.Conv2D,
+      { x: input, filter },
+      { strides, dilations, pad, dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap,
+    );
+  }
+}
