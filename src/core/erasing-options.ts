@@ -108,7 +108,8 @@ function checkInteger(name: string, value: number, min: number): number {
   return value;
 }
 
-function checkFill(fill: Fill): Fill {
+/** Check a fill's values; errors name the option and the value. */
+export function checkFill(fill: Fill): Fill {
   if (typeof fill !== 'object' || fill === null) fail('fill', fill, 'an object with a kind');
   switch (fill.kind) {
     case 'constant': {

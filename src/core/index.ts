@@ -7,3 +7,5 @@ export { regionSides, roundHalfEven, type Region } from './region-sampler.js';
 export type { PixelDtype } from './fill.js';
 export * from './random-erasing.js';
 export * from './transforms.js';
+export * from './object-aware.js';
+export * from './occlusion.js';

@@ -9,7 +9,7 @@ import { bindFill, type BoundFill, type PixelDtype } from './fill.js';
 import { batchView, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
 import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { sampleRegions, type Region } from './region-sampler.js';
-import { drawPixels, paintPixels, paintValues } from './region-writer.js';
+import { drawPixels, paintRegions } from './region-writer.js';
 import type { Rng } from './rng.js';
 import type { Transform } from './transforms.js';
 
@@ -39,9 +39,12 @@ export interface ErasedBatch<T extends PixelArray = PixelArray> {
   readonly regions: Region[][];
 }
 
-/** Whether apply writes into the given pixels (default false: a copy is erased). */
+/** How apply works on an image. */
 export interface ApplyOptions {
+  /** Write into the given pixels (default false: a copy is erased). */
   readonly inPlace?: boolean;
+  /** Erase inside this window only, as if it were the whole image (object-aware erasing). */
+  readonly within?: Region;
 }
 
 function dtypeOf(data: PixelArray): PixelDtype {
@@ -93,7 +96,9 @@ export class RandomErasing {
   /** Erase an image (a copy unless `inPlace`); returns the image and the regions erased. */
   apply<T extends PixelArray>(image: ImageView<T>, rng: Rng, options: ApplyOptions = {}): ErasedImage<T> {
     const checked = imageView(image.data, image);
-    const regions = this.sample(checked.height, checked.width, rng);
+    const regions = options.within
+      ? this.sampleWithin(checked, options.within, rng)
+      : this.sample(checked.height, checked.width, rng);
     const out: ImageView<T> = options.inPlace ? checked : { ...checked, data: image.data.slice() as T };
     if (regions.length > 0) this.paint(out, regions, rng);
     return { image: out, regions };
@@ -115,12 +120,19 @@ export class RandomErasing {
     return (image, rng) => this.apply(image, rng).image;
   }
 
+  private sampleWithin(image: ImageView, win: Region, rng: Rng): Region[] {
+    const inside =
+      Number.isInteger(win.top) && Number.isInteger(win.left) && win.top >= 0 && win.left >= 0 &&
+      win.top + win.height <= image.height && win.left + win.width <= image.width;
+    if (!inside) {
+      throw new RangeError(`within ${JSON.stringify(win)} must be an integer window inside the ${image.height}x${image.width} image`);
+    }
+    return this.sample(win.height, win.width, rng).map((r) => ({ ...r, top: r.top + win.top, left: r.left + win.left }));
+  }
+
   private paint(image: ImageView, regions: Region[], rng: Rng): void {
     const fill = this.boundFill(image.channels, dtypeOf(image.data));
-    for (const r of regions) {
-      if (fill.perPixel) paintPixels(image, r, fill.pixels, rng, this.scratchFor(r.width * image.channels));
-      else paintValues(image, r, fill.regionValues(rng));
-    }
+    paintRegions(image, regions, fill, rng, this.scratchFor(image.width * image.channels));
   }
 
   private boundFill(channels: number, dtype: PixelDtype): BoundFill {

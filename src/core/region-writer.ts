@@ -3,7 +3,7 @@
  * (no per-pixel closures on the constant paths). Per-pixel values are drawn one region row at a
  * time (w*C values, hwc order), the same chunks a plan uses, so both consume the generator alike.
  */
-import type { PixelWriter } from './fill.js';
+import type { BoundFill, PixelWriter } from './fill.js';
 import type { ImageView } from './image.js';
 import type { Region } from './region-sampler.js';
 import type { Rng } from './rng.js';
@@ -59,4 +59,15 @@ export function drawPixels(r: Region, channels: number, write: PixelWriter, rng:
   if (rowLength === 0) return out;
   for (let y = 0; y < r.height; y++) write(out, y * rowLength, rowLength, rng);
   return out;
+}
+
+/**
+ * Write a fill into regions in order (later regions over earlier ones): region-wide values, or
+ * per-pixel values using `scratch` (at least w*C values) for chw images.
+ */
+export function paintRegions(image: ImageView, regions: readonly Region[], fill: BoundFill, rng: Rng, scratch: Float32Array): void {
+  for (const r of regions) {
+    if (fill.perPixel) paintPixels(image, r, fill.pixels, rng, scratch);
+    else paintValues(image, r, fill.regionValues(rng));
+  }
 }
