@@ -1,0 +1,6 @@
+/** Models of the paper (Table 1) as tfjs-layers models: see docs/models.md. */
+export { buildModel, trainableParamCount } from './registry.js';
+export { ARCHITECTURES, modelName, resolveSpec } from './spec.js';
+export type { Arch, BlockKind, ModelSpec, ResolvedSpec } from './spec.js';
+export { SeededDropout } from './seeded-dropout.js';
+export { BN_EPSILON, BN_MOMENTUM_KERAS } from './layer-factory.js';

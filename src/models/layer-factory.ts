@@ -1,0 +1,105 @@
+/**
+ * Creates the layers every architecture is made of, with the reference initialisation and PyTorch
+ * conventions:
+ * - convolution: no bias, weights normal(0, sqrt(2 / (k * k * outChannels))), PyTorch padding
+ *   (k - 1) / 2 on every side: TF's 'same' pads the bottom/right only at stride 2, so strided
+ *   convolutions get an explicit ZeroPadding2D and 'valid';
+ * - batch normalisation: gamma 1, beta 0, momentum 0.1 in PyTorch terms (0.9 in Keras terms),
+ *   epsilon 1e-5;
+ * - linear: PyTorch's default, weights and bias uniform(+-1 / sqrt(fanIn));
+ * - every draw (initialisation and dropout masks) seeded from one generator, in build order.
+ */
+import { Rng } from '../core/rng.js';
+import { GroupedConv2D } from '../tf/grouped-conv-layer.js';
+import { tfl } from '../tf/tf.js';
+import { SeededDropout } from './seeded-dropout.js';
+
+/** A symbolic tensor of the functional model under construction. */
+export type Node = tfl.SymbolicTensor;
+
+/** One convolution. */
+export interface ConvArgs {
+  filters: number;
+  kernel: number;
+  stride?: number;
+  /** Groups of a grouped convolution (ResNeXt), default 1. */
+  groups?: number;
+  name: string;
+}
+
+/** PyTorch `BatchNorm2d` defaults expressed for tfjs-layers. */
+export const BN_MOMENTUM_KERAS = 0.9;
+export const BN_EPSILON = 1e-5;
+
+/** Layer constructors sharing one seed stream and the `convDropout` rate. */
+export class LayerFactory {
+  private readonly rng: Rng;
+
+  constructor(
+    seed: number,
+    private readonly convDropout: number,
+  ) {
+    this.rng = Rng.fromSeed(seed);
+  }
+
+  /** Convolution without bias, followed by dropout when `convDropout` > 0. */
+  conv(x: Node, args: ConvArgs): Node {
+    const { filters, kernel, stride = 1, groups = 1, name } = args;
+    const pad = (kernel - 1) / 2;
+    const seed = this.rng.nextUint32();
+    let y: Node;
+    if (groups > 1) {
+      y = apply(new GroupedConv2D({ filters, kernelSize: kernel, groups, strides: stride, padding: pad, seed, name }), x);
+    } else {
+      const explicitPad = stride > 1 && pad > 0;
+      const input = explicitPad ? apply(tfl.layers.zeroPadding2d({ padding: pad, name: `${name}_pad` }), x) : x;
+      const conv = tfl.layers.conv2d({
+        filters,
+        kernelSize: kernel,
+        strides: stride,
+        padding: explicitPad || pad === 0 ? 'valid' : 'same',
+        useBias: false,
+        kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / (kernel * kernel * filters)), seed }),
+        name,
+      });
+      y = apply(conv, input);
+    }
+    return this.convDropout > 0 ? this.dropout(y, this.convDropout, `${name}_drop`) : y;
+  }
+
+  /** Batch normalisation over channels with PyTorch's defaults. */
+  bn(x: Node, name: string): Node {
+    return apply(tfl.layers.batchNormalization({ axis: -1, momentum: BN_MOMENTUM_KERAS, epsilon: BN_EPSILON, name }), x);
+  }
+
+  relu(x: Node, name: string): Node {
+    return apply(tfl.layers.reLU({ name }), x);
+  }
+
+  bnRelu(x: Node, name: string): Node {
+    return this.relu(this.bn(x, `${name}_bn`), `${name}_relu`);
+  }
+
+  add(a: Node, b: Node, name: string): Node {
+    return tfl.layers.add({ name }).apply([a, b]) as Node;
+  }
+
+  /** Seeded inverted dropout, active in training only. */
+  dropout(x: Node, rate: number, name: string): Node {
+    return apply(new SeededDropout({ rate, seed: this.rng.nextUint32(), name }), x);
+  }
+
+  /** Global average pooling then a linear layer with PyTorch's default initialisation. */
+  classifier(x: Node, numClasses: number): Node {
+    const pooled = apply(tfl.layers.globalAveragePooling2d({ name: 'pool' }), x);
+    const fanIn = pooled.shape[1] as number;
+    const bound = 1 / Math.sqrt(fanIn);
+    const uniform = () => tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.rng.nextUint32() });
+    const fc = tfl.layers.dense({ units: numClasses, kernelInitializer: uniform(), biasInitializer: uniform(), name: 'fc' });
+    return apply(fc, pooled);
+  }
+}
+
+function apply(layer: { apply: (x: Node) => unknown }, x: Node): Node {
+  return layer.apply(x) as Node;
+}
