@@ -1,0 +1,184 @@
+/**
+ * The browser playground in a real Chromium: builds web/ with Vite into a temporary folder, serves it
+ * on 127.0.0.1 with an ephemeral port, and checks what a user sees, reading pixels back from canvases.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { writeTinyModel } from './tiny-model.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CONFIG = join(import.meta.dirname, '../../web/vite.config.ts');
+const SCREENSHOT = join(tmpdir(), 'random-erasing-playground.png');
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install -y chromium): browser tests skipped`;
+
+/** Pixels of every variant canvas and of the original, as RGBA arrays. */
+interface Snapshot {
+  original: number[];
+  variants: { pixels: number[]; regions: { top: number; left: number; height: number; width: number }[] }[];
+  width: number;
+}
+
+function snapshot(page: Page): Promise<Snapshot> {
+  // No named helpers inside evaluate: tsx would wrap them in a __name() call the page lacks.
+  return page.evaluate(() => {
+    const canvases = [
+      document.querySelector<HTMLCanvasElement>('#original')!,
+      ...[...document.querySelectorAll<HTMLElement>('#variants .variant canvas')].map((c) => c as HTMLCanvasElement),
+    ];
+    const pixels = canvases.map((c) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data));
+    const regions = [...document.querySelectorAll<HTMLElement>('#variants .variant')].map((f) => JSON.parse(f.dataset.regions ?? '[]'));
+    return {
+      original: pixels[0],
+      variants: regions.map((r, i) => ({ pixels: pixels[i + 1], regions: r })),
+      width: canvases[0].width,
+    };
+  });
+}
+
+describe('playground in Chromium', { skip }, () => {
+  let outDir = '';
+  let profile = '';
+  let server: PreviewServer;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  /** Run `action` and wait until the page has rendered again. */
+  async function rerender(action: () => Promise<void>): Promise<void> {
+    const before = Number(await page.evaluate(() => document.body.dataset.renders ?? '0'));
+    await action();
+    await page.waitForFunction((n) => Number(document.body.dataset.renders ?? '0') > n, before);
+  }
+
+  async function setField(selector: string, value: string): Promise<void> {
+    await rerender(() => page.fill(selector, value));
+  }
+
+  before(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'playground-dist-'));
+    profile = mkdtempSync(join(tmpdir(), 'playground-profile-'));
+    await build({ configFile: CONFIG, logLevel: 'error', build: { outDir } });
+    server = await preview({ configFile: CONFIG, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
+    const url = server.resolvedUrls?.local[0];
+    assert.ok(url, 'preview server has no local URL');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    await page.waitForFunction(() => Number(document.body.dataset.renders ?? '0') > 0);
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('loads with sample images, variants and no console errors', async () => {
+    const source = await page.evaluate(() => document.body.dataset.sampleSource);
+    assert.equal(source, existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz') ? 'fashion-mnist' : 'synthetic');
+    assert.ok((await page.locator('#sample-select option').count()) >= 4);
+    assert.equal(await page.locator('#variants .variant canvas').count(), 8);
+    assert.deepEqual(errors, []);
+  });
+
+  test('every control has a label', async () => {
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')]
+        .filter((el) => el.labels?.length === 0 && !el.getAttribute('aria-label'))
+        .map((el) => el.id || el.name),
+    );
+    assert.deepEqual(unlabelled, []);
+  });
+
+  test('p = 0 shows images identical to the original', async () => {
+    await setField('#opt-p', '0');
+    const shot = await snapshot(page);
+    assert.equal(shot.variants.length, 8);
+    for (const variant of shot.variants) {
+      assert.deepEqual(variant.regions, []);
+      assert.deepEqual(variant.pixels, shot.original);
+    }
+  });
+
+  test('a new seed changes the output, the same seed reproduces it', async () => {
+    await setField('#opt-p', '1');
+    const first = await snapshot(page);
+    await setField('#seed', '2');
+    const second = await snapshot(page);
+    assert.notDeepEqual(second.variants.map((v) => v.pixels), first.variants.map((v) => v.pixels));
+    await setField('#seed', '1');
+    const again = await snapshot(page);
+    assert.deepEqual(again.variants, first.variants);
+  });
+
+  test('pixels outside the reported regions equal the original', async () => {
+    await rerender(() => page.selectOption('#opt-fillKind', 'uniform'));
+    await setField('#opt-maxCount', '3');
+    const shot = await snapshot(page);
+    let inside = 0;
+    let changedInside = 0;
+    for (const { pixels, regions } of shot.variants) {
+      assert.ok(regions.length >= 1 && regions.length <= 3, `1..3 regions, got ${regions.length}`);
+      for (let i = 0; i < pixels.length; i++) {
+        const y = Math.floor(i / 4 / shot.width);
+        const x = (i / 4) % shot.width;
+        const erased = regions.some((r) => y >= r.top && y < r.top + r.height && x >= r.left && x < r.left + r.width);
+        if (!erased) assert.equal(pixels[i], shot.original[i], `pixel (${y}, ${x}) outside every region changed`);
+        else if (i % 4 !== 3) {
+          inside++;
+          if (pixels[i] !== shot.original[i]) changedInside++;
+        }
+      }
+    }
+    // A uniform random fill leaves few values equal to the original by chance.
+    assert.ok(changedInside > 0.8 * inside, `${changedInside} of ${inside} erased values changed`);
+  });
+
+  test('histograms differ between the reference (uniform aspect) and torchvision (log-uniform) presets', async () => {
+    const aspectCounts = () =>
+      page.evaluate(() => {
+        const svg = document.querySelector<SVGElement>('#aspect-histogram svg')!;
+        return { counts: JSON.parse(svg.dataset.counts!) as number[], edges: JSON.parse(svg.dataset.edges!) as number[] };
+      });
+    await rerender(() => page.selectOption('#preset', 'reference'));
+    const reference = await aspectCounts();
+    await rerender(() => page.selectOption('#preset', 'torchvision'));
+    const torchvision = await aspectCounts();
+    // Share of regions taller than wide: 0.77 for uniform aspect in [0.3, 3.33], 0.5 for log-uniform.
+    const tall = ({ counts, edges }: { counts: number[]; edges: number[] }) =>
+      counts.reduce((s, c, i) => s + (edges[i] >= 1 ? c : 0), 0) / counts.reduce((s, c) => s + c, 0);
+    assert.ok(tall(reference) > 0.65, `reference: ${tall(reference)} taller than wide`);
+    assert.ok(tall(torchvision) < 0.6, `torchvision: ${tall(torchvision)} taller than wide`);
+  });
+
+  test('a model in the TF.js layers format gives top-3 predictions per variant', async () => {
+    const files = await writeTinyModel(join(outDir, 'model'));
+    await page.setInputFiles('#model-files', files);
+    await page.waitForFunction(() => Number(document.body.dataset.predicted ?? '0') > 0, undefined, { timeout: 30_000 });
+    const lists = await page.locator('#variants .variant .top3').evaluateAll((els) => els.map((el) => el.querySelectorAll('li').length));
+    assert.deepEqual(lists, new Array(8).fill(3));
+    assert.match(await page.textContent('#model-status') ?? '', /Loaded model\.json: input 28×28×1, 10 classes/);
+  });
+
+  test('writes a screenshot for review with no console errors', async () => {
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    assert.ok(statSync(SCREENSHOT).size > 20_000);
+    console.log(`screenshot: ${SCREENSHOT}`);
+    assert.deepEqual(errors, []);
+  });
+});
