@@ -7,7 +7,8 @@
  * - batch normalisation: gamma 1, beta 0, momentum 0.1 in PyTorch terms (0.9 in Keras terms),
  *   epsilon 1e-5;
  * - linear: PyTorch's default, weights and bias uniform(+-1 / sqrt(fanIn));
- * - every draw (initialisation and dropout masks) seeded from one generator, in build order.
+ * - every draw seeded from the model seed, in build order: weights from one stream, dropout masks
+ *   from another, so switching dropout on or off leaves the initial weights unchanged.
  */
 import { Rng } from '../core/rng.js';
 import { GroupedConv2D } from '../tf/grouped-conv-layer.js';
@@ -31,22 +32,24 @@ export interface ConvArgs {
 export const BN_MOMENTUM_KERAS = 0.9;
 export const BN_EPSILON = 1e-5;
 
-/** Layer constructors sharing one seed stream and the `convDropout` rate. */
+/** Layer constructors sharing the seed streams and the `convDropout` rate. */
 export class LayerFactory {
-  private readonly rng: Rng;
+  private readonly weightSeeds: Rng;
+  private readonly dropoutSeeds: Rng;
 
   constructor(
     seed: number,
     private readonly convDropout: number,
   ) {
-    this.rng = Rng.fromSeed(seed);
+    this.weightSeeds = Rng.fromSeed(seed).derive(0);
+    this.dropoutSeeds = Rng.fromSeed(seed).derive(1);
   }
 
   /** Convolution without bias, followed by dropout when `convDropout` > 0. */
   conv(x: Node, args: ConvArgs): Node {
     const { filters, kernel, stride = 1, groups = 1, name } = args;
     const pad = (kernel - 1) / 2;
-    const seed = this.rng.nextUint32();
+    const seed = this.weightSeeds.nextUint32();
     let y: Node;
     if (groups > 1) {
       y = apply(new GroupedConv2D({ filters, kernelSize: kernel, groups, strides: stride, padding: pad, seed, name }), x);
@@ -86,7 +89,7 @@ export class LayerFactory {
 
   /** Seeded inverted dropout, active in training only. */
   dropout(x: Node, rate: number, name: string): Node {
-    return apply(new SeededDropout({ rate, seed: this.rng.nextUint32(), name }), x);
+    return apply(new SeededDropout({ rate, seed: this.dropoutSeeds.nextUint32(), name }), x);
   }
 
   /** Global average pooling then a linear layer with PyTorch's default initialisation. */
@@ -94,7 +97,7 @@ export class LayerFactory {
     const pooled = apply(tfl.layers.globalAveragePooling2d({ name: 'pool' }), x);
     const fanIn = pooled.shape[1] as number;
     const bound = 1 / Math.sqrt(fanIn);
-    const uniform = () => tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.rng.nextUint32() });
+    const uniform = () => tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.weightSeeds.nextUint32() });
     const fc = tfl.layers.dense({ units: numClasses, kernelInitializer: uniform(), biasInitializer: uniform(), name: 'fc' });
     return apply(fc, pooled);
   }

@@ -39,6 +39,8 @@ describe('parameter counts equal the reference definitions', () => {
         try {
           assert.equal(model.name, name);
           assert.equal(trainableParamCount(model), counts[i], `${name} on ${dataset.name}`);
+          assert.deepEqual(model.outputs[0].shape, [null, dataset.numClasses]);
+          assert.deepEqual(model.inputs[0].shape, [null, ...dataset.inputShape]);
         } finally {
           model.dispose();
         }
