@@ -71,7 +71,7 @@ describe('model behaviour (wasm)', () => {
   });
 
   it('is reproducible from the seed, and the seed matters', () => {
-    const spec = { arch: 'resnet', depth: 8, numClasses: 10, inputShape: [16, 16, 3] } as const;
+    const spec: ModelSpec = { arch: 'resnet', depth: 8, numClasses: 10, inputShape: [16, 16, 3] };
     const [a, b, c] = [1, 1, 2].map((seed) => buildModel({ ...spec, seed }));
     const x = images([2, 16, 16, 3], 2);
     const [ya, yb, yc] = [a, b, c].map((m) => m.predict(x) as tf.Tensor);
@@ -104,7 +104,7 @@ describe('model behaviour (wasm)', () => {
   });
 
   it('convDropout puts seeded dropout after every convolution, in training only, without changing the weights', () => {
-    const spec = { arch: 'resnext', depth: 11, cardinality: 2, baseWidth: 4, numClasses: 10, inputShape: [8, 8, 3], seed: 5 } as const;
+    const spec: ModelSpec = { arch: 'resnext', depth: 11, cardinality: 2, baseWidth: 4, numClasses: 10, inputShape: [8, 8, 3], seed: 5 };
     const plain = buildModel(spec);
     const dropped = buildModel({ ...spec, convDropout: 0.2 });
     const again = buildModel({ ...spec, convDropout: 0.2 });
