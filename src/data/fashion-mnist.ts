@@ -126,5 +126,7 @@ export async function loadFashionMnist(options: SourceOptions = {}): Promise<Dat
   if (verify && count !== spec.count) throw new DataError(imagePath, `has ${count} images, expected ${spec.count}`);
   const labels = Int32Array.from(label.data);
   checkLabels(labels, FASHION_MNIST_CLASSES.length, labelPath);
-  return { name: 'fashion-mnist', images: image.data, labels, count, height, width, channels: 1, classNames: [...FASHION_MNIST_CLASSES] };
+  // A plain Uint8Array view: a Node Buffer's slice() would alias instead of copy.
+  const images = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length);
+  return { name: 'fashion-mnist', images, labels, count, height, width, channels: 1, classNames: [...FASHION_MNIST_CLASSES] };
 }

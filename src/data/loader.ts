@@ -1,0 +1,137 @@
+/**
+ * The batch loader: seeded shuffling per epoch, augmentation inline or in worker threads with
+ * prefetch. The dataset is put in SharedArrayBuffers once, so workers read it without copies; batches
+ * come back as transferred buffers. Sample at position i of epoch e is augmented with
+ * `Rng.fromSeed(seed).derive(e, i)` and the epoch order comes from its own stream, so batches are
+ * identical whatever the number of workers.
+ */
+import { Rng } from '../core/rng.js';
+import { createBatchFiller, type Batch, type BatchFiller } from './batch.js';
+import type { Dataset } from './dataset.js';
+import { buildTransform, type PipelineConfig } from './pipeline.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Options of {@link createLoader}. */
+export interface LoaderOptions {
+  readonly dataset: Dataset;
+  readonly pipeline: PipelineConfig;
+  readonly batchSize: number;
+  /** Shuffle every epoch (default true). */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffle and of every augmentation draw (default 0). */
+  readonly seed?: number;
+  /** 0 = augment inline (default); N = N worker threads. */
+  readonly workers?: number;
+  /** Drop the last incomplete batch (default false). */
+  readonly dropLast?: boolean;
+  /** Batches in flight per worker (default 2). */
+  readonly prefetch?: number;
+}
+
+/** A batch loader; call `close()` when done to stop its workers. */
+export interface Loader {
+  readonly batchesPerEpoch: number;
+  /** The batches of epoch `e` (an integer >= 0), in order. */
+  epoch(e: number): AsyncIterable<Batch>;
+  close(): Promise<void>;
+}
+
+/** Stream id of the epoch shuffle: `Rng.fromSeed(seed).derive(SHUFFLE_STREAM, epoch)`. */
+export const SHUFFLE_STREAM = 0x73687566;
+
+/** The dataset order of epoch `epoch`: a seeded permutation, or 0..count-1 without shuffling. */
+export function epochOrder(count: number, shuffle: boolean, seed: number, epoch: number): Int32Array {
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  return shuffle ? Rng.fromSeed(seed).derive(SHUFFLE_STREAM, epoch).shuffle(order) : order;
+}
+
+/**
+ * `array` as a plain typed array (never a Node Buffer) filling a whole SharedArrayBuffer: copied
+ * unless it already is one. `view` makes the array type over a shared buffer.
+ */
+function shared<T extends Uint8Array | Int32Array>(array: T, view: (buffer: SharedArrayBuffer) => T): T {
+  const { buffer } = array;
+  if (buffer instanceof SharedArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength) return view(buffer);
+  const copy = view(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
+}
+
+function checkPositiveInt(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`createLoader: ${name} must be an integer >= ${min}, got ${value}`);
+}
+
+function checkDataset(d: Dataset): void {
+  const size = d.height * d.width * d.channels;
+  if (d.images.length !== d.count * size || d.labels.length !== d.count) {
+    throw new RangeError(`createLoader: dataset '${d.name}' holds ${d.images.length} pixels and ${d.labels.length} labels, expected ${d.count * size} and ${d.count}`);
+  }
+}
+
+/**
+ * Create a loader.
+ *
+ * @example
+ * const loader = createLoader({ dataset, pipeline: defaultPipeline('cifar10', 'train'), batchSize: 128, seed: 1, workers: 2 });
+ * for (let e = 0; e < epochs; e++) for await (const { x, y, count } of loader.epoch(e)) step(x, y, count);
+ * await loader.close();
+ */
+export function createLoader(options: LoaderOptions): Loader {
+  const { dataset, pipeline, batchSize, shuffle = true, seed = 0, workers = 0, dropLast = false, prefetch = 2 } = options;
+  checkPositiveInt('batchSize', batchSize, 1);
+  checkPositiveInt('workers', workers, 0);
+  checkPositiveInt('prefetch', prefetch, 1);
+  checkPositiveInt('seed', seed, 0);
+  checkDataset(dataset);
+  buildTransform(pipeline); // Reject a bad pipeline here rather than in every worker.
+  const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
+  const images = shared(dataset.images, (buffer) => new Uint8Array(buffer));
+  const labels = shared(dataset.labels, (buffer) => new Int32Array(buffer));
+  const pool = workers > 0
+    ? new WorkerPool(workers, { images: images.buffer as SharedArrayBuffer, labels: labels.buffer as SharedArrayBuffer, shape, pipeline, seed })
+    : null;
+  const fill = pool ? null : createBatchFiller({ ...shape, images, labels }, pipeline, seed);
+  const batchesPerEpoch = dropLast ? Math.floor(dataset.count / batchSize) : Math.ceil(dataset.count / batchSize);
+  let closed = false;
+
+  const slice = (order: Int32Array, b: number) => order.subarray(b * batchSize, Math.min((b + 1) * batchSize, dataset.count));
+
+  async function* inline(filler: BatchFiller, e: number, order: Int32Array): AsyncGenerator<Batch> {
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      if (closed) throw new Error('loader closed');
+      yield filler(e, b * batchSize, slice(order, b));
+    }
+  }
+
+  async function* parallel(workerPool: WorkerPool, e: number, order: Int32Array): AsyncGenerator<Batch> {
+    const inFlight: Promise<{ x: Float32Array; y: Int32Array }>[] = [];
+    let submitted = 0;
+    try {
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        for (; submitted < Math.min(batchesPerEpoch, b + workers * prefetch); submitted++) {
+          const task = workerPool.run({ epoch: e, start: submitted * batchSize, indices: slice(order, submitted) });
+          task.catch(() => undefined); // Surfaced when awaited in order; this only keeps it handled.
+          inFlight.push(task);
+        }
+        const { x, y } = await (inFlight.shift() as Promise<{ x: Float32Array; y: Int32Array }>);
+        yield { x, y, count: y.length, ...shape };
+      }
+    } finally {
+      inFlight.length = 0; // An early exit drops the prefetched batches; workers simply finish them.
+    }
+  }
+
+  return {
+    batchesPerEpoch,
+    epoch(e: number): AsyncIterable<Batch> {
+      checkPositiveInt('epoch', e, 0);
+      if (closed) throw new Error('loader closed');
+      const order = epochOrder(dataset.count, shuffle, seed, e);
+      return pool ? parallel(pool, e, order) : inline(fill as BatchFiller, e, order);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      await pool?.close();
+    },
+  };
+}
