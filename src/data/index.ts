@@ -7,3 +7,6 @@ export * from './cifar.js';
 export * from './image-folder.js';
 export * from './download.js';
 export * from './archive.js';
+export * from './pipeline.js';
+export * from './batch.js';
+export * from './loader.js';
