@@ -38,6 +38,18 @@ export class KernelScope {
     return out;
   }
 
+  /** A new float32 tensor holding `values`. */
+  fromValues(shape: number[], values: Float32Array): Info {
+    const out = this.backend.makeOutput(shape, 'float32', undefined, values);
+    this.created.push(out);
+    return out;
+  }
+
+  /** The float32 contents of `x` as a view of the wasm heap (valid until the next allocation). */
+  values(x: Info): Float32Array {
+    return this.backend.typedArrayFromHeap(x) as Float32Array;
+  }
+
   transpose(x: Info, perm: number[]): Info {
     return this.call(tf.Transpose, { x }, { perm });
   }
@@ -46,17 +58,18 @@ export class KernelScope {
     return this.call(tf.Reshape, { x }, { shape });
   }
 
-  reverse(x: Info, dims: number[]): Info {
-    return this.call(tf.Reverse, { x }, { dims });
-  }
-
-  /** Zero padding; `paddings[i]` = [before, after] for dimension i. */
-  pad(x: Info, paddings: Array<[number, number]>): Info {
-    return this.call(tf.PadV2, { x }, { paddings, constantValue: 0 });
-  }
-
   slice(x: Info, begin: number[], size: number[]): Info {
     return this.call(tf.Slice, { x }, { begin, size });
+  }
+
+  /** Untransposed (batched) matrix product `a · b`. */
+  matMul(a: Info, b: Info): Info {
+    return this.call(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false });
+  }
+
+  /** A new float32 tensor of `shape` filled with `value`. */
+  fill(shape: number[], value: number): Info {
+    return this.call(tf.Fill, {}, { shape, value, dtype: 'float32' });
   }
 
   /** NHWC convolution with explicit spatial padding (negative padding crops the input first). */

@@ -1,0 +1,126 @@
+/**
+ * The wasm convolution-gradient kernels against the cpu backend over many geometries: strides 1
+ * and 2, same / valid / explicit padding, 1x1, 3x3 and 5x5 kernels, odd and even sizes, batch 1
+ * and > 1, channels 1..64.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { setupBackend } from '../../src/tf/backend.js';
+import { tf } from '../../src/tf/tf.js';
+import { relativeError, runKernelOn, seededValues } from './helpers.js';
+
+type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
+
+interface Case {
+  batch: number;
+  height: number;
+  width: number;
+  kernel: number;
+  stride: number;
+  pad: Pad;
+  inChannels: number;
+  outChannels: number;
+}
+
+const PADS: Pad[] = [
+  'same',
+  'valid',
+  [[0, 0], [1, 0], [0, 2], [0, 0]],
+];
+
+/** A deterministic spread of geometries (every kernel/stride/pad combination, varied sizes). */
+function cases(): Case[] {
+  const out: Case[] = [];
+  const sizes = [[5, 5], [8, 8], [7, 10], [9, 6], [12, 12]];
+  const channels = [[1, 3], [3, 8], [16, 16], [8, 32], [64, 4], [5, 64]];
+  let i = 0;
+  for (const kernel of [1, 3, 5]) {
+    for (const stride of [1, 2]) {
+      for (const pad of PADS) {
+        const [height, width] = sizes[i % sizes.length];
+        const [inChannels, outChannels] = channels[i % channels.length];
+        out.push({ batch: i % 3 === 0 ? 1 : 3, height, width, kernel, stride, pad, inChannels, outChannels });
+        i++;
+      }
+    }
+  }
+  return out;
+}
+
+function label(c: Case): string {
+  const pad = typeof c.pad === 'string' ? c.pad : 'explicit';
+  return `${c.batch}x${c.height}x${c.width}x${c.inChannels} k${c.kernel} s${c.stride} ${pad} -> ${c.outChannels}`;
+}
+
+function outShape(c: Case): number[] {
+  const info = tf.backend_util.computeConv2DInfo(
+    [c.batch, c.height, c.width, c.inChannels],
+    [c.kernel, c.kernel, c.inChannels, c.outChannels],
+    c.stride,
+    1,
+    c.pad,
+  );
+  return info.outShape;
+}
+
+async function compareOnBackends(name: string, inputs: Parameters<typeof runKernelOn>[2], attrs: Record<string, unknown>) {
+  const expected = await runKernelOn('cpu', name, inputs, attrs);
+  const actual = await runKernelOn('wasm', name, inputs, attrs);
+  assert.deepEqual(actual.shape, expected.shape);
+  return relativeError(actual.values, expected.values);
+}
+
+describe('wasm convolution gradient kernels match the cpu backend', () => {
+  before(async () => {
+    await setupBackend({ backend: 'wasm' });
+  });
+
+  for (const c of cases()) {
+    const xShape = [c.batch, c.height, c.width, c.inChannels];
+    const filterShape = [c.kernel, c.kernel, c.inChannels, c.outChannels];
+    const common = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+
+    it(`Conv2DBackpropFilter ${label(c)}`, async () => {
+      const dyShape = outShape(c);
+      const error = await compareOnBackends(
+        tf.Conv2DBackpropFilter,
+        {
+          x: { values: seededValues(xShape.reduce((a, b) => a * b), 1), shape: xShape },
+          dy: { values: seededValues(dyShape.reduce((a, b) => a * b), 2), shape: dyShape },
+        },
+        { ...common, filterShape },
+      );
+      assert.ok(error <= 1e-4, `relative error ${error}`);
+    });
+
+    it(`Conv2DBackpropInput ${label(c)}`, async () => {
+      const dyShape = outShape(c);
+      const error = await compareOnBackends(
+        tf.Conv2DBackpropInput,
+        {
+          dy: { values: seededValues(dyShape.reduce((a, b) => a * b), 3), shape: dyShape },
+          filter: { values: seededValues(filterShape.reduce((a, b) => a * b), 4), shape: filterShape },
+        },
+        { ...common, inputShape: xShape },
+      );
+      assert.ok(error <= 1e-4, `relative error ${error}`);
+    });
+  }
+
+  it('rejects NCHW with a clear error', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([1, 4, 4, 2]);
+    const dy = tf.zeros([1, 4, 4, 2]);
+    assert.throws(
+      () =>
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+          strides: [1, 1],
+          pad: 'same',
+          dataFormat: 'NCHW',
+          filterShape: [3, 3, 2, 2],
+        } as unknown as tf.NamedAttrMap),
+      /supports dataFormat 'NHWC' only/,
+    );
+    tf.dispose([x, dy]);
+  });
+});
