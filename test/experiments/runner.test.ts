@@ -39,8 +39,8 @@ test('a grid interrupted mid-way resumes: finished runs are skipped, the rest ru
       executor: second,
       onEvent: (e) => e.type === 'skip' && skipped.push(`${e.record.id}/${e.record.seed}`),
     });
-    assert.deepEqual(skipped, ['fashionmnist_resnet-20_baseline/1', 'fashionmnist_resnet-20_baseline/2']);
-    assert.deepEqual(second.calls, ['fashionmnist_resnet-20_re/1', 'fashionmnist_resnet-20_re/2']);
+    assert.deepEqual(skipped, ['fashion-mnist_resnet-20_baseline/1', 'fashion-mnist_resnet-20_baseline/2']);
+    assert.deepEqual(second.calls, ['fashion-mnist_resnet-20_re/1', 'fashion-mnist_resnet-20_re/2']);
     assert.equal(records.length, 4);
     const summaries = summarizeGrid(grid, records);
     assert.equal(summaries[0].final.mean, 13.5);
@@ -93,10 +93,10 @@ test('the report holds CSV, markdown with the budget and paper figures, and a PN
     assert.equal(csv.length, 5);
     assert.equal(csv[0], 'id,dataset,model,variant,seed,error,best_error,epochs,seconds');
     const summary = (await readFile(files.summaryCsv, 'utf8')).trim().split('\n');
-    assert.match(summary[1], /^fashionmnist_resnet-20_baseline,fashionmnist,ResNet-20,Baseline,3 4,15\.5000,0\.7071,14\.5000,0\.7071,4\.39,$/);
+    assert.match(summary[1], /^fashion-mnist_resnet-20_baseline,fashion-mnist,ResNet-20,Baseline,3 4,15\.5000,0\.7071,14\.5000,0\.7071,4\.39,$/);
     const md = await readFile(files.markdown, 'utf8');
     assert.match(md, /Budget: 2 epochs, schedule 1/);
-    assert.match(md, /\| fashionmnist \| ResNet-20 \| Random Erasing \| 2 \| 13\.50 ± 0\.71 \| 12\.50 ± 0\.71 \| 4\.02 \|/);
+    assert.match(md, /\| fashion-mnist \| ResNet-20 \| Random Erasing \| 2 \| 13\.50 ± 0\.71 \| 12\.50 ± 0\.71 \| 4\.02 \|/);
     const png = await readFile(files.chart.png);
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
     assert.match(await readFile(files.chart.svg, 'utf8'), /<svg/);

@@ -2,6 +2,8 @@
  * The paper's experiments as grids of training runs. A grid lists runs (dataset x model x variant);
  * each run is trained once per seed by the runner and the results are aggregated per run.
  */
+import path from 'node:path';
+import { builtinName } from '../../data/load.js';
 import { parseModel, type ModelChoice } from './models.js';
 import { table1Figure, type PaperFigure } from './paper.js';
 
@@ -25,7 +27,10 @@ export interface RunSettings {
 export interface GridRun {
   /** Unique, filesystem-safe id, e.g. `fashionmnist_resnet-20_re`. */
   readonly id: string;
+  /** Dataset as given: a built-in name or a folder path (what `loadDataset` takes). */
   readonly dataset: string;
+  /** Short dataset name for tables: the built-in name or the folder's name. */
+  readonly datasetLabel: string;
   readonly model: ModelChoice;
   /** Row label as the paper writes it, e.g. `Random Erasing`, `Dropout λ=0.01`, `RF+RC`. */
   readonly variant: string;
@@ -125,12 +130,14 @@ export function buildGrid(name: ExperimentName, choice: GridChoice): ExperimentG
   if (choice.models.length === 0) throw new RangeError('--models: name at least one model');
   const runs: GridRun[] = [];
   for (const dataset of choice.datasets) {
+    const datasetLabel = builtinName(dataset) ?? path.basename(path.resolve(dataset));
     for (const model of choice.models) {
       for (const variant of variantsOf(name)) {
         const paper = variant.table1 ? table1Figure(model.label, dataset, variant.table1 === 'erasing') : undefined;
         runs.push({
-          id: `${dataset}_${model.name}_${variant.key}`.replace(/[^A-Za-z0-9._+-]/g, '-'),
+          id: `${datasetLabel}_${model.name}_${variant.key}`.replace(/[^A-Za-z0-9._+-]/g, '-'),
           dataset,
+          datasetLabel,
           model,
           variant: variant.label,
           settings: variant.settings,

@@ -8,9 +8,7 @@
  * CIFAR-10: their baseline (flip + crop) and flip + crop + RE rows are the Table 1 entries of that
  * model; their other rows are not reproduced here.
  */
-
-/** Datasets of the paper's classification experiments, by the names `loadDataset` takes. */
-export type PaperDataset = 'cifar10' | 'cifar100' | 'fashionmnist';
+import { builtinName, type DatasetName } from '../../data/load.js';
 
 /** A published test error: the mean over runs and, where published, the standard deviation. */
 export interface PaperFigure {
@@ -30,22 +28,23 @@ const pair = (baseline: number, erasing: number, bStd?: number, eStd?: number): 
 });
 
 /** Table 1, keyed by model label (see `modelLabel`) then dataset. */
-export const TABLE1: Readonly<Record<string, Readonly<Partial<Record<PaperDataset, PaperPair>>>>> = {
-  'ResNet-20': { cifar10: pair(7.21, 6.73), cifar100: pair(30.84, 29.97), fashionmnist: pair(4.39, 4.02) },
-  'ResNet-32': { cifar10: pair(6.41, 5.66), cifar100: pair(28.5, 27.18), fashionmnist: pair(4.16, 3.8) },
-  'ResNet-44': { cifar10: pair(5.53, 5.13), cifar100: pair(25.27, 24.29), fashionmnist: pair(4.41, 4.01) },
-  'ResNet-56': { cifar10: pair(5.31, 4.89), cifar100: pair(24.82, 23.69), fashionmnist: pair(4.39, 4.13) },
-  'ResNet-110': { cifar10: pair(5.1, 4.61), cifar100: pair(23.73, 22.1), fashionmnist: pair(4.4, 4.01) },
+export const TABLE1: Readonly<Record<string, Readonly<Partial<Record<DatasetName, PaperPair>>>>> = {
+  'ResNet-20': { cifar10: pair(7.21, 6.73), cifar100: pair(30.84, 29.97), 'fashion-mnist': pair(4.39, 4.02) },
+  'ResNet-32': { cifar10: pair(6.41, 5.66), cifar100: pair(28.5, 27.18), 'fashion-mnist': pair(4.16, 3.8) },
+  'ResNet-44': { cifar10: pair(5.53, 5.13), cifar100: pair(25.27, 24.29), 'fashion-mnist': pair(4.41, 4.01) },
+  'ResNet-56': { cifar10: pair(5.31, 4.89), cifar100: pair(24.82, 23.69), 'fashion-mnist': pair(4.39, 4.13) },
+  'ResNet-110': { cifar10: pair(5.1, 4.61), cifar100: pair(23.73, 22.1), 'fashion-mnist': pair(4.4, 4.01) },
   'ResNet-18-PreAct': {
     cifar10: pair(5.17, 4.31, 0.18, 0.07),
     cifar100: pair(24.5, 24.03, 0.29, 0.19),
-    fashionmnist: pair(4.31, 3.9, 0.06, 0.06),
+    'fashion-mnist': pair(4.31, 3.9, 0.06, 0.06),
   },
-  'WRN-28-10': { cifar10: pair(3.8, 3.08), cifar100: pair(18.49, 17.73), fashionmnist: pair(4.01, 3.65) },
+  'WRN-28-10': { cifar10: pair(3.8, 3.08), cifar100: pair(18.49, 17.73), 'fashion-mnist': pair(4.01, 3.65) },
 };
 
 /** The published figure for a model and dataset, baseline or RE; undefined when not published. */
 export function table1Figure(model: string, dataset: string, erasing: boolean): PaperFigure | undefined {
-  const entry = TABLE1[model]?.[dataset as PaperDataset];
+  const name = builtinName(dataset);
+  const entry = name ? TABLE1[model]?.[name] : undefined;
   return entry ? (erasing ? entry.erasing : entry.baseline) : undefined;
 }

@@ -44,7 +44,7 @@ export function summaryTable(summaries: readonly RunSummary[]): Table {
   return {
     columns: ['Dataset', 'Model', 'Variant', 'Seeds', 'Test error % (last epoch)', 'Best-epoch error %', 'Paper %'],
     rows: summaries.map((s) => [
-      s.run.dataset,
+      s.run.datasetLabel,
       s.run.model.label,
       s.run.variant,
       s.seeds.length,
@@ -60,7 +60,7 @@ function summaryCsv(summaries: readonly RunSummary[]): Table {
     columns: ['id', 'dataset', 'model', 'variant', 'seeds', 'error_mean', 'error_std', 'best_error_mean', 'best_error_std', 'paper_mean', 'paper_std'],
     rows: summaries.map((s) => [
       s.run.id,
-      s.run.dataset,
+      s.run.datasetLabel,
       s.run.model.label,
       s.run.variant,
       s.seeds.join(' '),
@@ -80,7 +80,7 @@ function recordsCsv(grid: ExperimentGrid, records: readonly RunRecord[]): Table 
     columns: ['id', 'dataset', 'model', 'variant', 'seed', 'error', 'best_error', 'epochs', 'seconds'],
     rows: records.map((r) => {
       const run = byId.get(r.id);
-      return [r.id, run?.dataset ?? null, run?.model.label ?? null, run?.variant ?? null, r.seed, fixed(r.outcome.finalError, 4), fixed(r.outcome.bestError, 4), r.outcome.epochs, fixed(r.seconds, 1)];
+      return [r.id, run?.datasetLabel ?? null, run?.model.label ?? null, run?.variant ?? null, r.seed, fixed(r.outcome.finalError, 4), fixed(r.outcome.bestError, 4), r.outcome.epochs, fixed(r.seconds, 1)];
     }),
   };
 }
@@ -88,7 +88,7 @@ function recordsCsv(grid: ExperimentGrid, records: readonly RunRecord[]): Table 
 /** Grouped bars: one group per dataset and model, one bar per variant, ± std rules, paper ticks. */
 export function errorBarChart(title: string, summaries: readonly RunSummary[]): TopLevelSpec {
   const values = summaries.map((s) => ({
-    setting: `${s.run.dataset} ${s.run.model.label}`,
+    setting: `${s.run.datasetLabel} ${s.run.model.label}`,
     variant: s.run.variant,
     error: s.final.mean,
     low: s.final.mean - (s.final.std ?? 0),

@@ -1,0 +1,81 @@
+/**
+ * `runExperiment`: one of the paper's experiments end to end. Builds the grid, trains every run for
+ * every seed (resumably), aggregates, writes the results directory (runs.csv, summary.csv,
+ * results.md, results.svg/png; for fig3 also occlusion.csv/md/svg/png) and returns the summaries.
+ */
+import type { ProgressMode } from '../progress.js';
+import { formatSummary } from './aggregate.js';
+import { describeBudget, withSchedule } from './budget.js';
+import { writeOcclusionFigure, type OcclusionSettings } from './fig3.js';
+import { buildGrid, type ExperimentName } from './grids.js';
+import type { ModelChoice } from './models.js';
+import { summarizeGrid, writeGridReport, type GridReportFiles, type RunSummary } from './report.js';
+import { runGrid, type GridEvent } from './runner.js';
+import { trainExecutor, type GridBudget } from './train-executor.js';
+
+/** Options of {@link runExperiment}. */
+export interface ExperimentOptions {
+  readonly name: ExperimentName;
+  readonly datasets: readonly string[];
+  readonly models: readonly ModelChoice[];
+  readonly seeds: readonly number[];
+  readonly outDir: string;
+  readonly budget: GridBudget;
+  /** fig3 only: the occlusion evaluation. */
+  readonly occlusion?: OcclusionSettings;
+  /** Progress of each training run (default `silent`). */
+  readonly progress?: ProgressMode;
+  readonly signal?: AbortSignal;
+  /** Receives one line per grid event (default: nothing). */
+  readonly log?: (line: string) => void;
+}
+
+/** What an experiment produced. */
+export interface ExperimentResult {
+  readonly budget: string;
+  readonly summaries: readonly RunSummary[];
+  readonly files: GridReportFiles & { occlusion?: { csv: string; markdown: string; chart: { svg: string; png: string } } };
+}
+
+function minutes(seconds: number): string {
+  return seconds < 90 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`;
+}
+
+/** A console line for a grid event. */
+export function describeEvent(event: GridEvent): string {
+  const at = `[${event.index + 1}/${event.total}]`;
+  if (event.type === 'skip') return `${at} ${event.record.id} seed ${event.record.seed}: finished earlier, skipped`;
+  if (event.type === 'start') {
+    const eta = event.etaSeconds === null ? '' : ` (grid ETA ${minutes(event.etaSeconds)})`;
+    return `${at} ${event.run.id} seed ${event.seed}: training${eta}`;
+  }
+  const o = event.record.outcome;
+  return `${at} ${event.record.id} seed ${event.record.seed}: test error ${o.finalError.toFixed(2)}% (best ${o.bestError.toFixed(2)}%) in ${minutes(event.record.seconds)}`;
+}
+
+/** Run an experiment of the paper and write its results directory. */
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+  const log = options.log ?? (() => undefined);
+  const grid = buildGrid(options.name, { datasets: options.datasets, models: options.models });
+  if (options.name === 'fig3' && !options.occlusion) throw new RangeError('fig3 needs occlusion settings');
+  const budget = withSchedule(options.budget);
+  const budgetText = describeBudget(budget, options.seeds);
+  log(`${grid.title}\nBudget: ${budgetText}\nResults: ${options.outDir}`);
+  const executor = trainExecutor({ budget, progress: options.progress, signal: options.signal });
+  const records = await runGrid({
+    runs: grid.runs,
+    seeds: options.seeds,
+    outDir: options.outDir,
+    executor,
+    onEvent: (event) => log(describeEvent(event)),
+  });
+  const occlusion = options.occlusion ? await writeOcclusionFigure(options.outDir, grid, records, options.occlusion, log) : undefined;
+  const extra = occlusion ? '## Test error under occlusion\n\nSee [occlusion.md](occlusion.md).\n\n![occlusion](occlusion.png)\n' : '';
+  const files = await writeGridReport(options.outDir, grid, records, budgetText, extra);
+  const summaries = summarizeGrid(grid, records);
+  for (const s of summaries) {
+    const paper = s.run.paper ? ` (paper ${s.run.paper.mean.toFixed(2)})` : '';
+    log(`${s.run.datasetLabel} ${s.run.model.label} ${s.run.variant}: ${formatSummary(s.final)}%${paper}`);
+  }
+  return { budget: budgetText, summaries, files: { ...files, ...(occlusion ? { occlusion } : {}) } };
+}
