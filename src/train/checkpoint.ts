@@ -1,0 +1,172 @@
+/**
+ * Checkpoint files: one self-checking binary file holding the model weights (BatchNorm statistics
+ * included), the optimizer's momentum buffers, the position in training (epoch and batch), the best
+ * accuracy, the per-epoch history, the RNG state and the run's config.
+ *
+ * Layout: 8-byte magic `RECKPT01`, uint32 LE header length, UTF-8 JSON header, zero padding to a
+ * multiple of 4, then float32 LE tensors back to back. The header records each tensor's shape and
+ * offset, and the SHA-256 of the tensor bytes, so truncation and corruption are detected on load.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { RngState } from '../core/rng.js';
+import type { TrainConfig } from './config.js';
+import type { EpochRecord } from './history.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+const MAGIC = 'RECKPT01';
+const FORMAT_VERSION = 1;
+
+/** Running totals of an epoch interrupted part-way. */
+export interface PartialEpoch {
+  /** Batches of the epoch already trained. */
+  readonly batches: number;
+  readonly lossSum: number;
+  readonly correct1: number;
+  readonly correct5: number;
+  readonly count: number;
+  /** Seconds spent on the epoch so far. */
+  readonly seconds: number;
+}
+
+/** Everything a run needs to continue exactly where it stopped. */
+export interface CheckpointState {
+  /** Epochs fully completed (the next epoch to run, 0-based). */
+  readonly epoch: number;
+  /** Set when the run stopped inside `epoch`. */
+  readonly partial: PartialEpoch | null;
+  /** Best test top-1 accuracy so far (percent). */
+  readonly bestAcc: number;
+  readonly history: readonly EpochRecord[];
+  readonly config: TrainConfig;
+  /** What the model's input and output look like, to rebuild it without loading the dataset. */
+  readonly model: { readonly numClasses: number; readonly inputShape: [number, number, number] };
+  readonly rng: RngState;
+  readonly optimizerSteps: number;
+  /** Model weights, in `model.weights` order. */
+  readonly weights: readonly NamedArray[];
+  /** Momentum buffers, in trainable-weight order. */
+  readonly optimizer: readonly NamedArray[];
+}
+
+/** A named float32 tensor. */
+export interface NamedArray {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+interface TensorEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly length: number;
+}
+
+interface Header extends Omit<CheckpointState, 'weights' | 'optimizer'> {
+  readonly format: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly sha256: string;
+  readonly weights: readonly TensorEntry[];
+  readonly optimizer: readonly TensorEntry[];
+}
+
+/** A checkpoint that cannot be read; the message names the file and the problem. */
+export class CheckpointError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`checkpoint ${file}: ${problem}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+function layout(arrays: readonly NamedArray[], start: number): TensorEntry[] {
+  let offset = start;
+  return arrays.map(({ name, shape, values }) => {
+    const entry = { name, shape: [...shape], offset, length: values.length };
+    offset += values.length;
+    return entry;
+  });
+}
+
+/** Serialise a checkpoint to bytes. */
+export function encodeCheckpoint(state: CheckpointState): Uint8Array {
+  const arrays = [...state.weights, ...state.optimizer];
+  const total = arrays.reduce((n, a) => n + a.values.length, 0);
+  const payload = new Float32Array(total);
+  let at = 0;
+  for (const a of arrays) {
+    payload.set(a.values, at);
+    at += a.values.length;
+  }
+  const payloadBytes = new Uint8Array(payload.buffer);
+  const weights = layout(state.weights, 0);
+  const header: Header = {
+    ...state,
+    format: 'random-erasing-checkpoint',
+    version: FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    sha256: createHash('sha256').update(payloadBytes).digest('hex'),
+    weights,
+    optimizer: layout(state.optimizer, weights.reduce((n, w) => n + w.length, 0)),
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const headerEnd = 12 + json.length;
+  const payloadStart = Math.ceil(headerEnd / 4) * 4;
+  const bytes = new Uint8Array(payloadStart + payloadBytes.length);
+  bytes.set(Buffer.from(MAGIC, 'latin1'), 0);
+  new DataView(bytes.buffer).setUint32(8, json.length, true);
+  bytes.set(json, 12);
+  bytes.set(payloadBytes, payloadStart);
+  return bytes;
+}
+
+/** Parse checkpoint bytes read from `file` (named in errors). */
+export function decodeCheckpoint(bytes: Uint8Array, file: string): CheckpointState {
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== MAGIC) {
+    throw new CheckpointError(file, 'not a random-erasing checkpoint (bad magic bytes)');
+  }
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(8, true);
+  if (12 + headerLength > bytes.length) throw new CheckpointError(file, 'truncated (header runs past the end of the file)');
+  let header: Header;
+  try {
+    header = JSON.parse(Buffer.from(bytes.subarray(12, 12 + headerLength)).toString('utf8')) as Header;
+  } catch {
+    throw new CheckpointError(file, 'corrupt header (invalid JSON)');
+  }
+  if (header.version !== FORMAT_VERSION) throw new CheckpointError(file, `unsupported format version ${header.version}`);
+  const payloadStart = Math.ceil((12 + headerLength) / 4) * 4;
+  // A copy (Buffer.slice would share memory), so the floats below are aligned and owned.
+  const payloadBytes = new Uint8Array(bytes.subarray(payloadStart));
+  const entries = [...header.weights, ...header.optimizer];
+  const expected = entries.reduce((n, e) => n + e.length, 0) * 4;
+  if (payloadBytes.length !== expected) {
+    throw new CheckpointError(file, `truncated or padded: ${payloadBytes.length} bytes of tensors, expected ${expected}`);
+  }
+  if (createHash('sha256').update(payloadBytes).digest('hex') !== header.sha256) {
+    throw new CheckpointError(file, 'corrupt: tensor checksum mismatch');
+  }
+  const payload = new Float32Array(payloadBytes.buffer);
+  const read = (e: TensorEntry): NamedArray => ({ name: e.name, shape: e.shape, values: payload.slice(e.offset, e.offset + e.length) });
+  const { epoch, partial, bestAcc, history, config, model, rng, optimizerSteps } = header;
+  return { epoch, partial, bestAcc, history, config, model, rng, optimizerSteps, weights: header.weights.map(read), optimizer: header.optimizer.map(read) };
+}
+
+/** Write a checkpoint atomically; on failure the previous file at `file` is intact. */
+export async function saveCheckpoint(file: string, state: CheckpointState): Promise<void> {
+  await writeFileAtomic(file, encodeCheckpoint(state));
+}
+
+/** Read and verify a checkpoint file. */
+export async function loadCheckpoint(file: string): Promise<CheckpointState> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    throw new CheckpointError(file, `cannot be read (${(error as Error).message})`);
+  }
+  return decodeCheckpoint(bytes, file);
+}

@@ -1,0 +1,78 @@
+/**
+ * Models out of checkpoints: rebuild the architecture a checkpoint was trained with and load its
+ * weights, and save a model in the standard TF.js layers format (`model.json` + `weights.bin`) that
+ * `tf.loadLayersModel` reads.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildModel } from '../models/index.js';
+import { tf, tfl } from '../tf/tf.js';
+import { writeFileAtomic } from './atomic-write.js';
+import type { CheckpointState } from './checkpoint.js';
+import { writeWeights } from './model-state.js';
+import { modelSpecOf } from './trainer.js';
+
+/** The model of a checkpoint, weights loaded (`file` names it in errors). */
+export function modelFromCheckpoint(state: CheckpointState, file: string): tfl.LayersModel {
+  const model = buildModel(modelSpecOf(state.config, state.model.numClasses, state.model.inputShape));
+  try {
+    writeWeights(model, state.weights, file);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+/** Files written by {@link exportLayersModel}. */
+export interface ExportedFiles {
+  readonly modelJson: string;
+  readonly weights: string;
+}
+
+/**
+ * Save `model` as TF.js layers format in `dir`: `model.json` (topology and weight manifest) and
+ * `weights.bin`. Load it back with `tf.loadLayersModel('file://…/model.json')` (tfjs-node) or an
+ * http/browser URL.
+ */
+export async function exportLayersModel(model: tfl.LayersModel, dir: string): Promise<ExportedFiles> {
+  await mkdir(dir, { recursive: true });
+  const files = { modelJson: path.join(dir, 'model.json'), weights: path.join(dir, 'weights.bin') };
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []);
+      const manifest = {
+        modelTopology: artifacts.modelTopology,
+        format: 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: null,
+        weightsManifest: [{ paths: [path.basename(files.weights)], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await writeFileAtomic(files.weights, new Uint8Array(weightData));
+      await writeFileAtomic(files.modelJson, JSON.stringify(manifest));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  return files;
+}
+
+/**
+ * A TF.js load handler reading a layers-format `model.json` and its weight files from disk, for Node
+ * without tfjs-node: `await tfl.loadLayersModel(fileLoadHandler('out/model.json'))`.
+ */
+export function fileLoadHandler(modelJson: string): tf.io.IOHandler {
+  return {
+    async load() {
+      const json = JSON.parse(await readFile(modelJson, 'utf8')) as tf.io.ModelJSON;
+      const dir = path.dirname(modelJson);
+      const specs = json.weightsManifest.flatMap((group) => group.weights);
+      const buffers = await Promise.all(
+        json.weightsManifest.flatMap((group) => group.paths).map(async (file) => {
+          const bytes = await readFile(path.join(dir, file));
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        }),
+      );
+      return { modelTopology: json.modelTopology, format: json.format, weightSpecs: specs, weightData: tf.io.CompositeArrayBuffer.join(buffers) };
+    },
+  };
+}
