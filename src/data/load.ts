@@ -1,7 +1,8 @@
 /** `loadDataset`: one entry point for the built-in datasets and image folders. */
 import { loadCifar } from './cifar.js';
-import type { Dataset } from './dataset.js';
+import { DataError, type Dataset } from './dataset.js';
 import { loadFashionMnist } from './fashion-mnist.js';
+import { exists } from './files.js';
 import { loadImageFolder } from './image-folder.js';
 import type { SourceOptions } from './sources.js';
 
@@ -38,5 +39,8 @@ export async function loadDataset(nameOrPath: string, options: LoadOptions = {})
   const name = builtinName(nameOrPath);
   if (name === 'fashion-mnist') return loadFashionMnist(options);
   if (name === 'cifar10' || name === 'cifar100') return loadCifar(name, options);
+  if (!(await exists(nameOrPath))) {
+    throw new DataError(nameOrPath, `is neither a built-in dataset (${DATASET_NAMES.join(', ')}) nor an image folder`);
+  }
   return loadImageFolder(nameOrPath, options);
 }

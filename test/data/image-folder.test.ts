@@ -45,6 +45,7 @@ test('bad image folders are rejected with the file named', async () => {
   await assert.rejects(loadDataset(root), /b\/2\.png: is 5x4, expected 4x4/);
   await writeFile(join(root, 'b', '2.png'), 'not a png');
   await assert.rejects(loadDataset(root), /b\/2\.png: not a valid PNG/);
-  await assert.rejects(loadDataset(join(root, 'missing')), /missing: is not a folder/);
+  await assert.rejects(loadDataset(join(root, 'missing')), /missing: is neither a built-in dataset \(fashion-mnist, cifar10, cifar100\) nor an image folder/);
+  await assert.rejects(loadDataset(join(root, 'a', '1.png')), /1\.png: is not a folder/);
   await assert.rejects(loadDataset(join(root, 'a')), /has no class folders/);
 });

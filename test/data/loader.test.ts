@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Batch } from '../../src/data/batch.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { createLoader, epochOrder, type LoaderOptions } from '../../src/data/loader.js';
-import { defaultPipeline } from '../../src/data/pipeline.js';
+import { defaultPipeline, type PipelineConfig } from '../../src/data/pipeline.js';
+import { WorkerPool } from '../../src/data/worker-pool.js';
 
 /** 50 random-looking 12x10 RGB images, label = index % 5. */
 function dataset(count = 50): Dataset {
@@ -80,4 +81,16 @@ test('a worker error surfaces in the caller; close() stops the workers and later
   assert.throws(() => loader.epoch(1), /loader closed/);
   assert.throws(() => createLoader({ dataset: dataset(), pipeline: PIPELINE, batchSize: 0 }), /batchSize must be an integer >= 1, got 0/);
   assert.throws(() => createLoader({ dataset: dataset(), pipeline: { ...PIPELINE, flip: { p: 2 } }, batchSize: 2 }), /horizontalFlip p must be in \[0, 1\]/);
+});
+
+test('a worker that dies rejects the work in flight and every later task', async () => {
+  const data = dataset(4);
+  const images = new SharedArrayBuffer(data.images.length);
+  const labels = new SharedArrayBuffer(data.labels.byteLength);
+  // A missing pipeline makes the worker throw while starting, outside any task.
+  const pool = new WorkerPool(1, { images, labels, shape: { height: 12, width: 10, channels: 3 }, pipeline: null as unknown as PipelineConfig, seed: 0 });
+  const task = { epoch: 0, start: 0, indices: Int32Array.from([0, 1]) };
+  await assert.rejects(pool.run(task), /loader worker crashed: .*null/);
+  await assert.rejects(pool.run(task), /loader worker crashed/);
+  await pool.close();
 });
