@@ -1,0 +1,4 @@
+/** TF.js engine: backend set-up, wasm training kernels, and the batched Random Erasing op. */
+export * from './backend.js';
+export { registerTrainingKernels } from './kernels/index.js';
+export * from './random-erasing-op.js';
