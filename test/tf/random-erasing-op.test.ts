@@ -14,7 +14,7 @@ import { planBatch, randomErasing } from '../../src/tf/random-erasing-op.js';
 import { tf } from '../../src/tf/tf.js';
 
 const SHAPE = [9, 14, 11, 3] as const;
-const SIZE = SHAPE.reduce((a, b) => a * b);
+const SIZE = SHAPE.reduce((a: number, b: number) => a * b, 1);
 
 const CONFIGS: Array<[PresetName, Partial<RandomErasingOptions>]> = [
   ['reference', {}],
