@@ -18,6 +18,8 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** Show a progress bar on stderr (default: when stderr is a terminal). */
   progress?: boolean;
+  /** Abandon an attempt when no byte arrives for this long (default 60,000 ms). */
+  stallTimeoutMs?: number;
 }
 
 /** A failed download; `retryable` is false for answers that will not change (404, 403...). */
@@ -53,9 +55,29 @@ function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+/** Aborts a transfer when it is not kicked for `ms` milliseconds. */
+class Watchdog {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  readonly signal = this.controller.signal;
+
+  constructor(private readonly ms: number) {
+    this.kick();
+  }
+
+  kick(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(new Error(`stalled, no data for ${this.ms} ms`)), this.ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
 /** Request `url` from byte `offset`; returns the response once its status says bytes follow. */
-async function request(url: string, part: string, offset: number): Promise<Response> {
-  const response = await fetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {} }).catch(
+async function request(url: string, part: string, offset: number, signal: AbortSignal): Promise<Response> {
+  const response = await fetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal }).catch(
     (error: unknown) => {
       throw new DownloadError(`${url}: request failed (${(error as Error).message})`, true);
     },
@@ -73,19 +95,21 @@ async function request(url: string, part: string, offset: number): Promise<Respo
 }
 
 /** Append the response body to `part`, fsync it, and return the number of bytes now in the file. */
-async function writeBody(response: Response, part: string, offset: number, bar: SingleBar | null): Promise<number> {
+async function writeBody(response: Response, part: string, offset: number, bar: SingleBar | null, watchdog: Watchdog): Promise<number> {
   const handle = await open(part, offset > 0 ? 'a' : 'w');
   let received = offset;
   try {
     const reader = response.body?.getReader();
     for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) {
+      watchdog.kick();
       await handle.write(chunk.value);
       received += chunk.value.length;
       bar?.update(received);
     }
     await handle.sync();
   } catch (error) {
-    throw new DownloadError(`${response.url}: connection lost after ${received} bytes (${(error as Error).message})`, true);
+    const reason = watchdog.signal.aborted ? (watchdog.signal.reason as Error) : (error as Error);
+    throw new DownloadError(`${response.url}: connection lost after ${received} bytes (${reason.message})`, true);
   } finally {
     await handle.close();
   }
@@ -93,16 +117,21 @@ async function writeBody(response: Response, part: string, offset: number, bar: 
 }
 
 /** One attempt: resume from the bytes already in `part` (or restart when the server ignores Range). */
-async function attempt(url: string, part: string, bar: SingleBar | null): Promise<void> {
+async function attempt(url: string, part: string, bar: SingleBar | null, stallMs: number): Promise<void> {
   let offset = await partSize(part);
-  const response = await request(url, part, offset);
-  if (response.status === 200) offset = 0;
-  const length = Number(response.headers.get('content-length') ?? NaN);
-  const total = Number.isFinite(length) ? offset + length : 0;
-  bar?.start(total, offset);
-  const received = await writeBody(response, part, offset, bar).finally(() => bar?.stop());
-  if (total > 0 && received !== total) {
-    throw new DownloadError(`${url}: truncated, received ${received} of ${total} bytes`, true);
+  const watchdog = new Watchdog(stallMs);
+  try {
+    const response = await request(url, part, offset, watchdog.signal);
+    if (response.status === 200) offset = 0;
+    const length = Number(response.headers.get('content-length') ?? NaN);
+    const total = Number.isFinite(length) ? offset + length : 0;
+    bar?.start(total, offset);
+    const received = await writeBody(response, part, offset, bar, watchdog).finally(() => bar?.stop());
+    if (total > 0 && received !== total) {
+      throw new DownloadError(`${url}: truncated, received ${received} of ${total} bytes`, true);
+    }
+  } finally {
+    watchdog.stop();
   }
 }
 
@@ -130,7 +159,7 @@ export async function download(url: string, dest: string, options: DownloadOptio
   for (let k = 0; k <= retries; k++) {
     if (k > 0) await new Promise((resolve) => setTimeout(resolve, k * delay));
     try {
-      await attempt(url, part, bar);
+      await attempt(url, part, bar, options.stallTimeoutMs ?? 60_000);
       await verify(part, url, options.md5);
       await rename(part, dest);
       return;

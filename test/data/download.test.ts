@@ -45,6 +45,23 @@ test('an interrupted transfer resumes with a Range request', async () => {
   }
 });
 
+test('a stalled transfer is abandoned after the stall timeout and resumed', async () => {
+  let calls = 0;
+  const server = await serve((req, res) => {
+    if (calls++ > 0) return sendWithRange(req, res, BODY);
+    res.writeHead(200, { 'content-length': String(BODY.length) });
+    res.write(BODY.subarray(0, 1000)); // then nothing: the connection stays open
+  });
+  const dir = await tempDir();
+  try {
+    await download(`${server.url}f.bin`, join(dir, 'f.bin'), { ...FAST, md5: MD5, stallTimeoutMs: 300 });
+    assert.deepEqual(await readFile(join(dir, 'f.bin')), BODY);
+    assert.equal(server.requests[1].headers.range, 'bytes=1000-');
+  } finally {
+    await server.close();
+  }
+});
+
 test('a leftover partial file is resumed, or restarted when the server ignores Range', async () => {
   for (const honourRange of [true, false]) {
     const server = await serve((req, res) => (honourRange ? sendWithRange(req, res, BODY) : res.end(BODY)));
