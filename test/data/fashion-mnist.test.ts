@@ -50,6 +50,8 @@ test('corrupt files are rejected with the file and the problem named', async () 
   const cases: [string, Buffer, RegExp][] = [
     [images, gzipSync(idx(2049, [4, 28, 28], new Uint8Array(4 * 784))), /t10k-images.*bad magic number 2049, expected 2051/],
     [images, gzipSync(idx(2051, [4, 28, 28], new Uint8Array(4 * 784 - 5))), /t10k-images.*truncated: payload has 3131 bytes/],
+    [images, gzipSync(idx(2051, [4, 28, 28], new Uint8Array(4 * 784 + 1))), /t10k-images.*trailing bytes: payload has 3137 bytes/],
+    [images, gzipSync(Buffer.from([0, 0, 8, 3, 0, 0])), /t10k-images.*truncated IDX header/],
     [images, Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]), /t10k-images.*corrupt gzip/],
     [images, gzipSync(idx(2051, [5, 28, 28], new Uint8Array(5 * 784))), /t10k-labels.*4 labels but .* 5 images/],
     [labels, gzipSync(idx(2049, [4], Uint8Array.from([0, 1, 10, 2]))), /t10k-labels.*label 10 of item 2 is out of range/],
