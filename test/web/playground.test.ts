@@ -3,17 +3,19 @@
  * on 127.0.0.1 with an ephemeral port, and checks what a user sees, reading pixels back from canvases.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { PNG } from 'pngjs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { writeTinyModel } from './tiny-model.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CONFIG = join(import.meta.dirname, '../../web/vite.config.ts');
-const SCREENSHOT = join(tmpdir(), 'random-erasing-playground.png');
+/** Where the first-screen review screenshot goes; PLAYGROUND_SCREENSHOT overrides it (docs/figures/playground.png is made so). */
+const SCREENSHOT = process.env.PLAYGROUND_SCREENSHOT ?? join(tmpdir(), 'random-erasing-playground.png');
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install -y chromium): browser tests skipped`;
 
 /** Pixels of every variant canvas and of the original, as RGBA arrays. */
@@ -23,21 +25,49 @@ interface Snapshot {
   width: number;
 }
 
-function snapshot(page: Page): Promise<Snapshot> {
+function snapshot(page: Page, grid = '#variants'): Promise<Snapshot> {
   // No named helpers inside evaluate: tsx would wrap them in a __name() call the page lacks.
-  return page.evaluate(() => {
+  return page.evaluate((selector) => {
     const canvases = [
       document.querySelector<HTMLCanvasElement>('#original')!,
-      ...[...document.querySelectorAll<HTMLElement>('#variants .variant canvas')].map((c) => c as HTMLCanvasElement),
+      ...Array.from(document.querySelectorAll<HTMLCanvasElement>(`${selector} .tile canvas`)),
     ];
     const pixels = canvases.map((c) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data));
-    const regions = [...document.querySelectorAll<HTMLElement>('#variants .variant')].map((f) => JSON.parse(f.dataset.regions ?? '[]'));
+    const regions = Array.from(document.querySelectorAll<HTMLElement>(`${selector} .tile`)).map((f) => JSON.parse(f.dataset.regions ?? '[]'));
     return {
       original: pixels[0],
       variants: regions.map((r, i) => ({ pixels: pixels[i + 1], regions: r })),
       width: canvases[0].width,
     };
-  });
+  }, grid);
+}
+
+/** Assert that every RGBA value outside the regions equals the original; returns how many values inside changed, of how many. */
+function checkOutsideRegions(shot: Snapshot): { inside: number; changed: number } {
+  let inside = 0;
+  let changed = 0;
+  for (const { pixels, regions } of shot.variants) {
+    for (let i = 0; i < pixels.length; i++) {
+      const y = Math.floor(i / 4 / shot.width);
+      const x = Math.floor(i / 4) % shot.width;
+      const erased = regions.some((r) => y >= r.top && y < r.top + r.height && x >= r.left && x < r.left + r.width);
+      if (!erased) assert.equal(pixels[i], shot.original[i], `pixel (${y}, ${x}) outside every region changed`);
+      else if (i % 4 !== 3) {
+        inside++;
+        if (pixels[i] !== shot.original[i]) changed++;
+      }
+    }
+  }
+  return { inside, changed };
+}
+
+/** An RGB gradient PNG of the given size. */
+function gradientPng(width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) {
+    png.data.set([(i % width) % 256, Math.floor(i / width) % 256, 128, 255], i * 4);
+  }
+  return PNG.sync.write(png);
 }
 
 describe('playground in Chromium', { skip }, () => {
@@ -49,7 +79,7 @@ describe('playground in Chromium', { skip }, () => {
   const errors: string[] = [];
 
   /** Run `action` and wait until the page has rendered again. */
-  async function rerender(action: () => Promise<void>): Promise<void> {
+  async function rerender(action: () => Promise<unknown>): Promise<void> {
     const before = Number(await page.evaluate(() => document.body.dataset.renders ?? '0'));
     await action();
     await page.waitForFunction((n) => Number(document.body.dataset.renders ?? '0') > n, before);
@@ -92,13 +122,13 @@ describe('playground in Chromium', { skip }, () => {
     const source = await page.evaluate(() => document.body.dataset.sampleSource);
     assert.equal(source, existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz') ? 'fashion-mnist' : 'synthetic');
     assert.ok((await page.locator('#sample-select option').count()) >= 4);
-    assert.equal(await page.locator('#variants .variant canvas').count(), 8);
+    assert.equal(await page.locator('#variants .tile canvas').count(), 8);
     assert.deepEqual(errors, []);
   });
 
   test('every control has a label', async () => {
     const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')]
+      Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select'))
         .filter((el) => el.labels?.length === 0 && !el.getAttribute('aria-label'))
         .map((el) => el.id || el.name),
     );
@@ -130,21 +160,8 @@ describe('playground in Chromium', { skip }, () => {
     await rerender(() => page.selectOption('#opt-fillKind', 'uniform'));
     await setField('#opt-maxCount', '3');
     const shot = await snapshot(page);
-    let inside = 0;
-    let changedInside = 0;
-    for (const { pixels, regions } of shot.variants) {
-      assert.ok(regions.length >= 1 && regions.length <= 3, `1..3 regions, got ${regions.length}`);
-      for (let i = 0; i < pixels.length; i++) {
-        const y = Math.floor(i / 4 / shot.width);
-        const x = (i / 4) % shot.width;
-        const erased = regions.some((r) => y >= r.top && y < r.top + r.height && x >= r.left && x < r.left + r.width);
-        if (!erased) assert.equal(pixels[i], shot.original[i], `pixel (${y}, ${x}) outside every region changed`);
-        else if (i % 4 !== 3) {
-          inside++;
-          if (pixels[i] !== shot.original[i]) changedInside++;
-        }
-      }
-    }
+    for (const { regions } of shot.variants) assert.ok(regions.length >= 1 && regions.length <= 3, `1..3 regions, got ${regions.length}`);
+    const { inside, changed: changedInside } = checkOutsideRegions(shot);
     // A uniform random fill leaves few values equal to the original by chance.
     assert.ok(changedInside > 0.8 * inside, `${changedInside} of ${inside} erased values changed`);
   });
@@ -166,6 +183,106 @@ describe('playground in Chromium', { skip }, () => {
     assert.ok(tall(torchvision) < 0.6, `torchvision: ${tall(torchvision)} taller than wide`);
   });
 
+  test('invalid settings show an error naming the option instead of failing', async () => {
+    await page.fill('#opt-sl', '0.9');
+    await page.waitForFunction(() => /sl/.test(document.querySelector('#settings-error')?.textContent ?? ''));
+    assert.match(await page.textContent('#settings-error') ?? '', /option sl must be <= sh/);
+    await setField('#opt-sl', '0.02');
+    assert.equal(await page.textContent('#settings-error'), '');
+  });
+
+  test('presets can be chosen with the keyboard', async () => {
+    await page.focus('#preset');
+    await rerender(() => page.keyboard.press('ArrowDown'));
+    assert.notEqual(await page.inputValue('#preset'), 'torchvision');
+    await rerender(() => page.selectOption('#preset', 'torchvision'));
+  });
+
+  test('object-aware erasing: ORE erases inside the boxes, the visibility option drops boxes', async () => {
+    await rerender(() => page.click('#use-scene'));
+    await setField('#opt-p', '1');
+    await rerender(() => page.selectOption('#object-mode', 'object'));
+    const result = await page.evaluate(() => ({
+      boxes: Array.from(document.querySelectorAll('#box-list li')).map((li) => li.textContent ?? ''),
+      tiles: Array.from(document.querySelectorAll<HTMLElement>('#object-variants .tile')).map((t) => ({
+        kept: JSON.parse(t.dataset.kept ?? '[]') as number[],
+        regions: Array.from(t.querySelectorAll('rect.region')).map((r) => ['x', 'y', 'width', 'height'].map((a) => Number(r.getAttribute(a)))),
+        boxes: Array.from(t.querySelectorAll('rect.box-kept, rect.box-dropped')).map((r) => ['x', 'y', 'width', 'height'].map((a) => Number(r.getAttribute(a)))),
+      })),
+    }));
+    assert.equal(result.boxes.length, 3);
+    assert.equal(result.tiles.length, 8);
+    for (const tile of result.tiles) {
+      assert.deepEqual(tile.kept, [0, 1, 2]);
+      assert.ok(tile.regions.length >= 1, 'p = 1 erases inside the boxes');
+      for (const [x, y, w, h] of tile.regions) {
+        assert.ok(tile.boxes.some(([bx, by, bw, bh]) => x >= bx && y >= by && x + w <= bx + bw && y + h <= by + bh), `region ${[x, y, w, h]} inside a box`);
+      }
+    }
+    await setField('#min-visible', '0.95');
+    const dropped = await page.locator('#object-variants rect.box-dropped').count();
+    assert.ok(dropped > 0, 'boxes mostly erased are dropped');
+  });
+
+  test('occlusion covers the chosen fraction of the image and nothing else', async () => {
+    await rerender(() =>
+      page.evaluate(() => {
+        const slider = document.querySelector<HTMLInputElement>('#occlusion')!;
+        slider.value = '0.5';
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      }),
+    );
+    const { size, occluded } = await page.evaluate(() => ({
+      size: document.querySelector<HTMLCanvasElement>('#original')!.width * document.querySelector<HTMLCanvasElement>('#original')!.height,
+      occluded: Array.from(document.querySelectorAll<HTMLElement>('#occlusion-variants .tile rect.region')).map((r) =>
+        Number(r.getAttribute('width')) * Number(r.getAttribute('height')),
+      ),
+    }));
+    assert.equal(occluded.length, 8);
+    for (const area of occluded) assert.ok(Math.abs(area / size - 0.5) < 0.02, `occluded ${area} of ${size} pixels`);
+    assert.equal(await page.textContent('#occlusion-value'), '0.50');
+    const { inside, changed } = checkOutsideRegions(await snapshot(page, '#occlusion-variants'));
+    assert.ok(changed > 0.8 * inside, `${changed} of ${inside} occluded values changed`);
+  });
+
+  test('a large image from the file picker and a small one dropped on the page are used', async () => {
+    const large = join(outDir, 'large.png');
+    writeFileSync(large, gradientPng(1600, 1200));
+    await rerender(() => page.setInputFiles('#file-input', large));
+    assert.match(await page.textContent('#image-info') ?? '', /large\.png: 1024×768, RGB \(scaled down from 1600×1200\)/);
+    assert.equal(await page.locator('#variants .variant').count(), 8);
+    console.log(`render of every section at 1024x768 RGB: ${await page.evaluate(() => document.body.dataset.renderMs)} ms`);
+    const small = gradientPng(40, 30).toString('base64');
+    await rerender(() =>
+      page.evaluate((data) => {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+        document.querySelector('#drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true }));
+      }, small),
+    );
+    assert.match(await page.textContent('#image-info') ?? '', /dropped\.png: 40×30, RGB/);
+    assert.equal(await page.inputValue('#sample-select'), String((await page.locator('#sample-select option').count()) - 1));
+  });
+
+  test('writes a screenshot for review', async () => {
+    await rerender(() => page.click('#use-scene'));
+    await rerender(() => page.selectOption('#preset', 'paper'));
+    await rerender(() => page.selectOption('#object-mode', 'image+object'));
+    await setField('#min-visible', '0.7');
+    await page.setViewportSize({ width: 1440, height: 1100 });
+    await page.evaluate(() => {
+      (document.activeElement as HTMLElement | null)?.blur();
+      window.scrollTo(0, 0);
+      document.querySelector('.controls')?.scrollTo(0, 0);
+    });
+    const full = join(tmpdir(), 'random-erasing-playground-full.png');
+    await page.screenshot({ path: SCREENSHOT });
+    await page.screenshot({ path: full, fullPage: true });
+    for (const file of [SCREENSHOT, full]) assert.ok(statSync(file).size > 20_000);
+    console.log(`screenshots: ${SCREENSHOT} (first screen), ${full} (whole page)`);
+  });
+
   test('a model in the TF.js layers format gives top-3 predictions per variant', async () => {
     const files = await writeTinyModel(join(outDir, 'model'));
     await page.setInputFiles('#model-files', files);
@@ -175,10 +292,7 @@ describe('playground in Chromium', { skip }, () => {
     assert.match(await page.textContent('#model-status') ?? '', /Loaded model\.json: input 28×28×1, 10 classes/);
   });
 
-  test('writes a screenshot for review with no console errors', async () => {
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    assert.ok(statSync(SCREENSHOT).size > 20_000);
-    console.log(`screenshot: ${SCREENSHOT}`);
+  test('no console errors at any point', () => {
     assert.deepEqual(errors, []);
   });
 });

@@ -1,10 +1,7 @@
 /** Boxes drawn on an image with the pointer or typed in by coordinates, listed with remove buttons. */
 import { describeRect, outline, paint, type Rect } from './canvas.js';
 import type { Sample } from './samples.js';
-
-function byId<T extends HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
+import { byId } from './dom.js';
 
 /** Owns the box list of the object-aware section. */
 export class BoxEditor {

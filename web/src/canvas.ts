@@ -10,7 +10,7 @@ export interface Rect {
 }
 
 /** Largest side, in CSS pixels, of an image tile. */
-const TILE_SIZE = 168;
+const TILE_SIZE = 150;
 
 function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   const ctx = canvas.getContext('2d', { willReadFrequently: true });

@@ -41,8 +41,12 @@ export function toUnitFloat(view: ImageView, domain: Domain): Float32Array {
 /** An hwc uint8 image for display: uint8 data is shown as is, other domains are mapped back, rounded and clamped. */
 export function toDisplay(view: ImageView, domain: Domain): ImageView<Uint8Array> {
   if (view.data instanceof Uint8Array) return view as ImageView<Uint8Array>;
-  const unit = toUnitFloat(view, domain);
-  const data = new Uint8Array(unit.length);
-  for (let i = 0; i < unit.length; i++) data[i] = Math.round(Math.min(1, Math.max(0, unit[i])) * 255);
+  const mean = perChannel(domain.kind === 'normalized' ? domain.mean : [0], view.channels);
+  const scale = perChannel(domain.kind === 'normalized' ? domain.std : [1], view.channels);
+  const data = new Uint8Array(view.data.length);
+  for (let i = 0, c = 0; i < data.length; i++, c = c + 1 === view.channels ? 0 : c + 1) {
+    // Uint8Array assignment truncates, so +0.5 rounds; out-of-range values are clamped first.
+    data[i] = Math.min(1, Math.max(0, view.data[i] * scale[c] + mean[c])) * 255 + 0.5;
+  }
   return imageView(data, { height: view.height, width: view.width, channels: view.channels });
 }

@@ -1,9 +1,8 @@
 /** Entry point of the playground: wires the image sources, the settings and every section together. */
-import { PRESETS, RandomErasing, isPresetName } from '../../src/core/index.js';
+import { PRESETS, RandomErasing, Rng, isPresetName } from '../../src/core/index.js';
 import { paint } from './canvas.js';
 import { drawRegions, renderDistributions } from './distributions.js';
-import type { Domain } from './domain.js';
-import { toUnitFloat } from './domain.js';
+import { toDomain, toUnitFloat, type Domain } from './domain.js';
 import { ModelPanel } from './model-panel.js';
 import { ObjectSection } from './object-section.js';
 import { renderOcclusion } from './occlusion-section.js';
@@ -11,12 +10,7 @@ import { loadSamples, sampleClassNames, sampleSource, sceneWithBoxes, type Sampl
 import { buildSettingsForm, parseNumberList, readOptions, showFillFields, writeOptions } from './settings.js';
 import { decodeImageFile, watchImageInputs } from './user-image.js';
 import { renderVariants } from './variants.js';
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page has no #${id}`);
-  return el as T;
-}
+import { byId } from './dom.js';
 
 const samples: Sample[] = loadSamples();
 samples.push(sceneWithBoxes(samples));
@@ -70,17 +64,22 @@ async function render(): Promise<void> {
     settingsError.textContent = (error as Error).message;
     return;
   }
+  const started = performance.now();
   const image = current.image;
   const showRegions = byId<HTMLInputElement>('show-regions').checked;
-  const variants = renderVariants(byId('variants'), { image, erasing, domain, seed, count, showRegions });
+  const erasable = toDomain(image, domain, Rng.fromSeed(seed));
+  const variants = renderVariants(byId('variants'), { image: erasable, erasing, domain, seed, count, showRegions });
   renderDistributions(drawRegions(erasing, image.height, image.width, seed, draws), {
     area: byId('area-histogram'),
     aspect: byId('aspect-histogram'),
     summary: byId('distribution-summary'),
   });
-  objects.render({ erasing, domain, seed, count });
-  const occluded = renderOcclusion(byId('occlusion-variants'), image, numberOf('occlusion'), seed, count);
+  objects.render({ image: erasable, erasing, domain, seed, count });
+  const occluded = renderOcclusion(byId('occlusion-variants'), image, { fraction: numberOf('occlusion'), seed, count, showRegions });
   byId('occlusion-value').textContent = numberOf('occlusion').toFixed(2);
+  const ms = performance.now() - started;
+  byId('render-time').textContent = `All sections computed in ${ms.toFixed(0)} ms (${image.width}×${image.height}×${image.channels}).`;
+  document.body.dataset.renderMs = ms.toFixed(1);
   document.body.dataset.renders = String(++renderCount);
   await model.predictAll([
     ...variants.map((v) => ({ image: { ...v.image, data: toUnitFloat(v.image, domain) }, target: v.predictions })),
@@ -101,7 +100,7 @@ function schedule(): void {
 
 function showImage(sample: Sample, note = ''): void {
   current = sample;
-  paint(byId<HTMLCanvasElement>('original'), sample.image, 224);
+  paint(byId<HTMLCanvasElement>('original'), sample.image, 160);
   const { height, width, channels } = sample.image;
   byId('image-info').textContent = `${sample.name}: ${width}×${height}, ${channels === 1 ? 'grayscale' : 'RGB'}${note}`;
   objects.setImage(sample);

@@ -1,15 +1,12 @@
 /** The model section: loads a TF.js layers model from files and shows top-3 predictions under each tile. */
 import { loadModel, showPredictions, type LoadedModel, type UnitImage } from './model.js';
 import { parseNumberList } from './settings.js';
+import { byId } from './dom.js';
 
 /** An image to classify and where to show its predictions. */
 export interface PredictionTarget {
   readonly image: UnitImage;
   readonly target: HTMLElement;
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
 }
 
 /** State and controls of the model section. */

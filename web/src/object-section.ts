@@ -1,17 +1,14 @@
 /** Object-aware erasing (IRE / ORE / I+ORE) on the current image and boxes, with kept and dropped boxes shown. */
-import { ObjectAwareErasing, Rng, type Box, type ObjectAwareMode, type RandomErasing } from '../../src/core/index.js';
+import { ObjectAwareErasing, Rng, type Box, type ImageView, type ObjectAwareMode, type RandomErasing } from '../../src/core/index.js';
 import { BoxEditor } from './box-editor.js';
 import { describeRect, outline, tile, type Rect } from './canvas.js';
-import { toDisplay, toDomain, type Domain } from './domain.js';
+import { toDisplay, type Domain } from './domain.js';
 import type { Sample } from './samples.js';
 import { regionList } from './variants.js';
+import { byId } from './dom.js';
 
 /** Stream id of the object-aware variants, apart from the plain variants' streams. */
 const OBJECT_STREAM = 0x0b1ec7;
-
-function byId<T extends HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
 
 function toBox(r: Rect): Box {
   return { x1: r.left, y1: r.top, x2: r.left + r.width, y2: r.top + r.height };
@@ -19,6 +16,8 @@ function toBox(r: Rect): Box {
 
 /** Settings shared with the other sections. */
 export interface ObjectRenderSettings {
+  /** The current image in the erasing domain. */
+  readonly image: ImageView;
   readonly erasing: RandomErasing;
   readonly domain: Domain;
   readonly seed: number;
@@ -28,7 +27,7 @@ export interface ObjectRenderSettings {
 /** The object-aware section: box editor, mode and visibility controls, result grid. */
 export class ObjectSection {
   private readonly editor: BoxEditor;
-  private image: Sample | null = null;
+  private sample: Sample | null = null;
   private last: ObjectRenderSettings | null = null;
 
   /** @param changed called when a control of this section changes. */
@@ -39,7 +38,7 @@ export class ObjectSection {
 
   /** Show a new image and the boxes it comes with. */
   setImage(sample: Sample): void {
-    this.image = sample;
+    this.sample = sample;
     this.editor.setImage(sample, sample.boxes ?? []);
   }
 
@@ -52,7 +51,7 @@ export class ObjectSection {
     this.last = settings;
     const container = byId('object-variants');
     const error = byId('object-error');
-    if (!this.image) return;
+    if (!this.sample) return;
     const boxes = this.editor.current;
     let eraser: ObjectAwareErasing;
     try {
@@ -73,7 +72,7 @@ export class ObjectSection {
       const rng = Rng.fromSeed(settings.seed).derive(OBJECT_STREAM, i);
       let result;
       try {
-        result = eraser.apply(toDomain(this.image.image, settings.domain, rng), boxes.map(toBox), rng);
+        result = eraser.apply(settings.image, boxes.map(toBox), rng);
       } catch (e) {
         error.textContent = (e as Error).message;
         container.replaceChildren();
@@ -81,7 +80,7 @@ export class ObjectSection {
       }
       const view = tile(toDisplay(result.image, settings.domain), `Variant ${i + 1}`);
       const kept = new Set(result.kept);
-      outline(view.overlay, this.image.image, [
+      outline(view.overlay, settings.image, [
         ...result.regions.map((rect) => ({ rect, className: 'region', title: `erased ${describeRect(rect)}` })),
         ...boxes.map((rect, b) => ({ rect, className: kept.has(b) ? 'box-kept' : 'box-dropped', title: `box ${b + 1}` })),
       ]);

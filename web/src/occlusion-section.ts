@@ -10,15 +10,23 @@ export interface OccludedTile {
 }
 
 /** Render `count` occluded copies of `image` into `container`. */
-export function renderOcclusion(container: HTMLElement, image: ImageView<Uint8Array>, fraction: number, seed: number, count: number): OccludedTile[] {
+export function renderOcclusion(
+  container: HTMLElement,
+  image: ImageView<Uint8Array>,
+  settings: { fraction: number; seed: number; count: number; showRegions: boolean },
+): OccludedTile[] {
+  const { fraction, seed, count, showRegions } = settings;
   const tiles: HTMLElement[] = [];
   const out: OccludedTile[] = [];
   for (let i = 0; i < count; i++) {
     const { image: occluded, region } = occlude(image, fraction, seed, i);
     const view = tile(occluded, `Image index ${i}`);
     const regions = region ? [region] : [];
-    outline(view.overlay, image, regions.map((rect) => ({ rect, className: 'region', title: describeRect(rect) })));
-    view.details.append(regionList(regions));
+    view.figure.dataset.regions = JSON.stringify(regions);
+    if (showRegions) {
+      outline(view.overlay, image, regions.map((rect) => ({ rect, className: 'region', title: describeRect(rect) })));
+      view.details.append(regionList(regions));
+    }
     const predictions = document.createElement('div');
     predictions.className = 'predictions';
     view.details.append(predictions);

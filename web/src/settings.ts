@@ -28,7 +28,7 @@ const REGION_FIELDS: readonly Field[] = [
   { name: 'rounding', label: 'Side rounding', kind: 'select', choices: ['half-even', 'half-up', 'floor'] },
   { name: 'maxAttempts', label: 'Max attempts (Infinity allowed for position-first)', kind: 'text' },
   { name: 'minCount', label: 'Min regions per image', kind: 'number', step: '1' },
-  { name: 'maxCount', label: 'Max regions per image', kind: 'number', step: '1' },
+  { name: 'maxCount', label: 'Max regions per image (empty: min)', kind: 'number', step: '1' },
 ];
 
 const FILL_FIELDS: readonly Field[] = [

@@ -1,7 +1,7 @@
 /** The grid of augmented variants: variant i is `apply` with `Rng.fromSeed(seed).derive(i)`, as `applyBatch` draws sample i. */
 import { Rng, type ImageView, type RandomErasing, type Region } from '../../src/core/index.js';
 import { describeRect, outline, tile } from './canvas.js';
-import { toDisplay, toDomain, type Domain } from './domain.js';
+import { toDisplay, type Domain } from './domain.js';
 
 /** One rendered variant: its image in the erasing domain and the element that shows predictions. */
 export interface RenderedVariant {
@@ -11,7 +11,8 @@ export interface RenderedVariant {
 
 /** Settings of a grid render. */
 export interface VariantSettings {
-  readonly image: ImageView<Uint8Array>;
+  /** The image already in the erasing domain (domain.ts, toDomain). */
+  readonly image: ImageView;
   readonly erasing: RandomErasing;
   readonly domain: Domain;
   readonly seed: number;
@@ -43,7 +44,7 @@ export function renderVariants(container: HTMLElement, s: VariantSettings): Rend
   const tiles: HTMLElement[] = [];
   for (let i = 0; i < s.count; i++) {
     const rng = Rng.fromSeed(s.seed).derive(i);
-    const { image, regions } = s.erasing.apply(toDomain(s.image, s.domain, rng), rng);
+    const { image, regions } = s.erasing.apply(s.image, rng);
     const view = tile(toDisplay(image, s.domain), `Variant ${i + 1}`);
     view.figure.classList.add('variant');
     view.figure.dataset.regions = JSON.stringify(regions);
