@@ -10,3 +10,4 @@ export * from './archive.js';
 export * from './pipeline.js';
 export * from './batch.js';
 export * from './loader.js';
+export * from './stats.js';

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { loadDataset } from '../../src/data/load.js';
+import { channelStats } from '../../src/data/stats.js';
 import { tempDir } from './fixtures.js';
 
 /** Write a PNG whose every pixel is `rgba`, in grayscale (colorType 0) or RGBA (colorType 6). */
@@ -48,4 +49,13 @@ test('bad image folders are rejected with the file named', async () => {
   await assert.rejects(loadDataset(join(root, 'missing')), /missing: is neither a built-in dataset \(fashion-mnist, cifar10, cifar100\) nor an image folder/);
   await assert.rejects(loadDataset(join(root, 'a', '1.png')), /1\.png: is not a folder/);
   await assert.rejects(loadDataset(join(root, 'a')), /has no class folders/);
+});
+
+test('channelStats gives the per-channel mean and std on the 0..1 scale', async () => {
+  const root = await tempDir();
+  await writePng(join(root, 'a', '1.png'), 2, 2, [0, 255, 51, 255], false);
+  await writePng(join(root, 'b', '2.png'), 2, 2, [255, 255, 102, 255], false);
+  const { mean, std } = channelStats(await loadDataset(root));
+  assert.deepEqual(mean.map((m) => m.toFixed(3)), ['0.500', '1.000', '0.300']);
+  assert.deepEqual(std.map((s) => s.toFixed(3)), ['0.500', '0.000', '0.100']);
 });
