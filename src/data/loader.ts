@@ -8,7 +8,7 @@
 import { Rng } from '../core/rng.js';
 import { createBatchFiller, type Batch, type BatchFiller } from './batch.js';
 import type { Dataset } from './dataset.js';
-import { buildTransform, type PipelineConfig } from './pipeline.js';
+import type { PipelineConfig } from './pipeline.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Options of {@link createLoader}. */
@@ -68,6 +68,46 @@ function checkDataset(d: Dataset): void {
   }
 }
 
+/** One epoch's work: the order and how it is cut into batches. */
+interface EpochPlan {
+  readonly epoch: number;
+  readonly order: Int32Array;
+  readonly batches: number;
+  readonly batchSize: number;
+}
+
+/** Dataset indices of batch `b` (a copy: a view would send the whole order to a worker). */
+function batchIndices(plan: EpochPlan, b: number): Int32Array {
+  return plan.order.slice(b * plan.batchSize, (b + 1) * plan.batchSize);
+}
+
+async function* inlineEpoch(fill: BatchFiller, plan: EpochPlan, isClosed: () => boolean): AsyncGenerator<Batch> {
+  for (let b = 0; b < plan.batches; b++) {
+    if (isClosed()) throw new Error('loader closed');
+    yield fill(plan.epoch, b * plan.batchSize, batchIndices(plan, b));
+  }
+}
+
+/** Batches from the pool, in order, keeping up to `ahead` of them in flight. */
+async function* parallelEpoch(
+  pool: WorkerPool,
+  plan: EpochPlan,
+  ahead: number,
+  shape: { height: number; width: number; channels: number },
+): AsyncGenerator<Batch> {
+  const inFlight: Promise<{ x: Float32Array; y: Int32Array }>[] = [];
+  let submitted = 0;
+  for (let b = 0; b < plan.batches; b++) {
+    for (; submitted < Math.min(plan.batches, b + ahead); submitted++) {
+      const task = pool.run({ epoch: plan.epoch, start: submitted * plan.batchSize, indices: batchIndices(plan, submitted) });
+      task.catch(() => undefined); // Surfaced when awaited in order; a batch dropped by an early exit stays handled.
+      inFlight.push(task);
+    }
+    const { x, y } = await (inFlight.shift() as Promise<{ x: Float32Array; y: Int32Array }>);
+    yield { x, y, count: y.length, ...shape };
+  }
+}
+
 /**
  * Create a loader.
  *
@@ -83,51 +123,23 @@ export function createLoader(options: LoaderOptions): Loader {
   checkPositiveInt('prefetch', prefetch, 1);
   checkPositiveInt('seed', seed, 0);
   checkDataset(dataset);
-  buildTransform(pipeline); // Reject a bad pipeline here rather than in every worker.
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const images = shared(dataset.images, (buffer) => new Uint8Array(buffer));
   const labels = shared(dataset.labels, (buffer) => new Int32Array(buffer));
+  // Built even with workers: it rejects a bad pipeline here rather than in every worker.
+  const fill = createBatchFiller({ ...shape, images, labels }, pipeline, seed);
   const pool = workers > 0
     ? new WorkerPool(workers, { images: images.buffer as SharedArrayBuffer, labels: labels.buffer as SharedArrayBuffer, shape, pipeline, seed })
     : null;
-  const fill = pool ? null : createBatchFiller({ ...shape, images, labels }, pipeline, seed);
-  const batchesPerEpoch = dropLast ? Math.floor(dataset.count / batchSize) : Math.ceil(dataset.count / batchSize);
+  const batches = dropLast ? Math.floor(dataset.count / batchSize) : Math.ceil(dataset.count / batchSize);
   let closed = false;
-
-  const slice = (order: Int32Array, b: number) => order.subarray(b * batchSize, Math.min((b + 1) * batchSize, dataset.count));
-
-  async function* inline(filler: BatchFiller, e: number, order: Int32Array): AsyncGenerator<Batch> {
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      if (closed) throw new Error('loader closed');
-      yield filler(e, b * batchSize, slice(order, b));
-    }
-  }
-
-  async function* parallel(workerPool: WorkerPool, e: number, order: Int32Array): AsyncGenerator<Batch> {
-    const inFlight: Promise<{ x: Float32Array; y: Int32Array }>[] = [];
-    let submitted = 0;
-    try {
-      for (let b = 0; b < batchesPerEpoch; b++) {
-        for (; submitted < Math.min(batchesPerEpoch, b + workers * prefetch); submitted++) {
-          const task = workerPool.run({ epoch: e, start: submitted * batchSize, indices: slice(order, submitted) });
-          task.catch(() => undefined); // Surfaced when awaited in order; this only keeps it handled.
-          inFlight.push(task);
-        }
-        const { x, y } = await (inFlight.shift() as Promise<{ x: Float32Array; y: Int32Array }>);
-        yield { x, y, count: y.length, ...shape };
-      }
-    } finally {
-      inFlight.length = 0; // An early exit drops the prefetched batches; workers simply finish them.
-    }
-  }
-
   return {
-    batchesPerEpoch,
+    batchesPerEpoch: batches,
     epoch(e: number): AsyncIterable<Batch> {
       checkPositiveInt('epoch', e, 0);
       if (closed) throw new Error('loader closed');
-      const order = epochOrder(dataset.count, shuffle, seed, e);
-      return pool ? parallel(pool, e, order) : inline(fill as BatchFiller, e, order);
+      const plan = { epoch: e, order: epochOrder(dataset.count, shuffle, seed, e), batches, batchSize };
+      return pool ? parallelEpoch(pool, plan, workers * prefetch, shape) : inlineEpoch(fill, plan, () => closed);
     },
     async close(): Promise<void> {
       closed = true;
