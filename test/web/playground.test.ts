@@ -283,13 +283,16 @@ describe('playground in Chromium', { skip }, () => {
     console.log(`screenshots: ${SCREENSHOT} (first screen), ${full} (whole page)`);
   });
 
-  test('a model in the TF.js layers format gives top-3 predictions per variant', async () => {
+  test('a model exported by the trainer (TF.js layers format) gives top-3 predictions per variant', async () => {
     const files = await writeTinyModel(join(outDir, 'model'));
     await page.setInputFiles('#model-files', files);
     await page.waitForFunction(() => Number(document.body.dataset.predicted ?? '0') > 0, undefined, { timeout: 30_000 });
     const lists = await page.locator('#variants .variant .top3').evaluateAll((els) => els.map((el) => el.querySelectorAll('li').length));
     assert.deepEqual(lists, new Array(8).fill(3));
-    assert.match(await page.textContent('#model-status') ?? '', /Loaded model\.json: input 28×28×1, 10 classes/);
+    assert.match(await page.textContent('#model-status') ?? '', /Loaded model\.json: input 28×28×1, 10 classes\. .*fashion-mnist pipeline/);
+    assert.equal(await page.inputValue('#model-mean'), '0.1307');
+    const names = await page.locator('#variants .top3 li').allTextContents();
+    assert.ok(names.every((n) => /^(T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \d+\.\d%$/.test(n)), names.join('; '));
   });
 
   test('no console errors at any point', () => {

@@ -1,57 +1,41 @@
 /**
  * Build-time step that makes the playground's sample images: a virtual module `virtual:samples`
- * holding one Fashion-MNIST test image per class (read from the dataset's IDX files when present),
- * else a synthetic grayscale set, plus a synthetic colour scene in both cases.
+ * holding one Fashion-MNIST test image per class (read with the data module when the dataset files
+ * are present), else a synthetic grayscale set, plus a synthetic colour scene in both cases; and the
+ * input conventions (normalisation, class names) of the models the trainer exports.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
+import { FASHION_MNIST_CLASSES, loadFashionMnist } from '../../src/data/fashion-mnist.js';
+import { NORMALIZATION } from '../../src/data/pipeline.js';
 import { colourScene, syntheticShapes, type RawImage } from './synthetic.js';
-
-/** Where Debian's dataset-fashion-mnist package installs the files. */
-export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-
-/** Fashion-MNIST class names, in label order. */
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-];
 
 const VIRTUAL_ID = 'virtual:samples';
 const RESOLVED_ID = '\0' + VIRTUAL_ID;
 
-function readIdx(file: string, magic: number): { dims: number[]; body: Uint8Array } {
-  const bytes = gunzipSync(readFileSync(file));
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0) !== magic) throw new Error(`${file}: not an IDX file with magic ${magic}`);
-  const rank = magic & 0xff;
-  const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
-  return { dims, body: bytes.subarray(4 + 4 * rank) };
-}
+/** Input conventions of the models the trainer exports, so a loaded model gets its normalisation. */
+const DATASET_INPUTS = [
+  { name: 'fashion-mnist', inputShape: [28, 28, 1], ...NORMALIZATION['fashion-mnist'], classNames: FASHION_MNIST_CLASSES },
+  { name: 'cifar', inputShape: [32, 32, 3], ...NORMALIZATION.cifar, classNames: null },
+];
 
-/** One Fashion-MNIST test image per class (the first of each), or null when the files are absent. */
-export function fashionMnistSamples(dir: string): RawImage[] | null {
-  const imagesFile = join(dir, 't10k-images-idx3-ubyte.gz');
-  const labelsFile = join(dir, 't10k-labels-idx1-ubyte.gz');
-  if (!existsSync(imagesFile) || !existsSync(labelsFile)) return null;
-  const images = readIdx(imagesFile, 2051);
-  const labels = readIdx(labelsFile, 2049);
-  const [count, height, width] = images.dims;
-  const size = height * width;
-  const picked: RawImage[] = [];
-  for (let label = 0; label < FASHION_MNIST_CLASSES.length; label++) {
-    const index = labels.body.subarray(0, count).indexOf(label);
-    if (index < 0) continue;
-    picked.push({
-      name: `${FASHION_MNIST_CLASSES[label]} (test #${index})`,
-      label,
-      height,
-      width,
-      channels: 1,
-      pixels: images.body.slice(index * size, (index + 1) * size),
-    });
+/**
+ * One Fashion-MNIST test image per class (the first of each), found where the data module looks
+ * (`dataDir`, `$RE_DATA_DIR`, the Debian package, the cache) without downloading; null when absent.
+ */
+export async function fashionMnistSamples(dataDir?: string): Promise<RawImage[] | null> {
+  let test;
+  try {
+    test = await loadFashionMnist({ split: 'test', dataDir, download: false });
+  } catch {
+    return null;
   }
-  return picked;
+  const size = test.height * test.width;
+  return FASHION_MNIST_CLASSES.flatMap((className, label) => {
+    const index = test.labels.indexOf(label);
+    if (index < 0) return [];
+    const pixels = test.images.slice(index * size, (index + 1) * size);
+    return [{ name: `${className} (test #${index})`, label, height: test.height, width: test.width, channels: 1, pixels }];
+  });
 }
 
 function toModuleSource(source: string, classNames: string[] | null, images: RawImage[]): string {
@@ -60,21 +44,22 @@ function toModuleSource(source: string, classNames: string[] | null, images: Raw
     `export const sampleSource = ${JSON.stringify(source)};`,
     `export const sampleClassNames = ${JSON.stringify(classNames)};`,
     `export const samples = ${JSON.stringify(encoded)};`,
+    `export const datasetInputs = ${JSON.stringify(DATASET_INPUTS)};`,
   ].join('\n');
 }
 
-/** The Vite plugin serving `virtual:samples`. */
-export function samplesPlugin(datasetDir = DEFAULT_FASHION_MNIST_DIR): Plugin {
+/** The Vite plugin serving `virtual:samples`; `dataDir` is searched first for Fashion-MNIST. */
+export function samplesPlugin(dataDir?: string): Plugin {
   return {
     name: 'random-erasing-samples',
     resolveId(id) {
       return id === VIRTUAL_ID ? RESOLVED_ID : undefined;
     },
-    load(id) {
+    async load(id) {
       if (id !== RESOLVED_ID) return undefined;
-      const fashion = fashionMnistSamples(datasetDir);
-      if (fashion) return toModuleSource('fashion-mnist', FASHION_MNIST_CLASSES, [...fashion, colourScene()]);
-      this.warn(`Fashion-MNIST not found in ${datasetDir}: using the synthetic sample images`);
+      const fashion = await fashionMnistSamples(dataDir);
+      if (fashion) return toModuleSource('fashion-mnist', [...FASHION_MNIST_CLASSES], [...fashion, colourScene()]);
+      this.warn('Fashion-MNIST test files not found (dataset-fashion-mnist, $RE_DATA_DIR or the cache): using the synthetic sample images');
       return toModuleSource('synthetic', null, [...syntheticShapes(), colourScene()]);
     },
   };

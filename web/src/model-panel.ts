@@ -1,12 +1,18 @@
 /** The model section: loads a TF.js layers model from files and shows top-3 predictions under each tile. */
 import { loadModel, showPredictions, type LoadedModel, type UnitImage } from './model.js';
 import { parseNumberList } from './settings.js';
+import { datasetInputs } from 'virtual:samples';
 import { byId } from './dom.js';
 
 /** An image to classify and where to show its predictions. */
 export interface PredictionTarget {
   readonly image: UnitImage;
   readonly target: HTMLElement;
+}
+
+/** The dataset whose trained models have this input shape, if any. */
+function datasetOf(model: LoadedModel): (typeof datasetInputs)[number] | undefined {
+  return datasetInputs.find((d) => d.inputShape.every((n, i) => n === model.inputShape[i]));
 }
 
 /** State and controls of the model section. */
@@ -33,11 +39,8 @@ export class ModelPanel {
     try {
       const model = await loadModel(files);
       this.model = model;
-      const { mean, std } = model.metadata;
-      this.meanInput.value = (mean ?? []).join(', ');
-      this.stdInput.value = (std ?? []).join(', ');
       const [h, w, c] = model.inputShape;
-      this.status.textContent = `Loaded ${model.name}: input ${h}×${w}×${c}, ${model.classCount} classes. Images are resized to the input size.`;
+      this.status.textContent = `Loaded ${model.name}: input ${h}×${w}×${c}, ${model.classCount} classes. Images are resized to the input size. ${this.fillNormalisation(model)}`;
       this.changed();
     } catch (error) {
       this.model = null;
@@ -45,10 +48,22 @@ export class ModelPanel {
     }
   }
 
+  /** Fill the mean and std fields from the model, else from the dataset its input shape suggests; returns a note saying which. */
+  private fillNormalisation(model: LoadedModel): string {
+    const { mean, std } = model.metadata;
+    const dataset = datasetOf(model);
+    const source = mean && std ? { mean, std } : dataset;
+    this.meanInput.value = source ? source.mean.join(', ') : '';
+    this.stdInput.value = source ? source.std.join(', ') : '';
+    if (mean && std) return 'Input normalisation from the model.';
+    if (dataset) return `Input normalisation of the ${dataset.name} pipeline, guessed from the input shape: edit it if the model was trained otherwise.`;
+    return 'No input normalisation known: set mean and std if the model expects them.';
+  }
+
   private classNames(model: LoadedModel): readonly string[] {
     if (model.metadata.classNames) return model.metadata.classNames;
-    if (this.sampleClassNames && this.sampleClassNames.length === model.classCount) return this.sampleClassNames;
-    return [];
+    const names = datasetOf(model)?.classNames ?? this.sampleClassNames;
+    return names && names.length === model.classCount ? names : [];
   }
 
   private normalisation(channels: number): { mean: number[]; std: number[] } {

@@ -13,4 +13,12 @@ declare module 'virtual:samples' {
     channels: number;
     pixels: string;
   }[];
+  /** Input shape, normalisation and class names of the models the trainer exports for each dataset. */
+  export const datasetInputs: {
+    name: string;
+    inputShape: [number, number, number];
+    mean: number[];
+    std: number[];
+    classNames: string[] | null;
+  }[];
 }
