@@ -44,11 +44,16 @@ async function partSize(path: string): Promise<number> {
 function makeBar(enabled: boolean, label: string): SingleBar | null {
   if (!enabled) return null;
   return new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta_formatted}`,
+    format: `${label} [{bar}] {percentage}% | {doneMb}/{totalMb} MB | ETA {eta_formatted}`,
     stream: process.stderr,
     etaBuffer: 50,
     hideCursor: true,
   });
+}
+
+/** Progress-bar payload: bytes shown in MB. */
+function megabytes(done: number, total: number): { doneMb: string; totalMb: string } {
+  return { doneMb: (done / 1e6).toFixed(1), totalMb: total > 0 ? (total / 1e6).toFixed(1) : '?' };
 }
 
 function isRetryableStatus(status: number): boolean {
@@ -104,7 +109,7 @@ async function writeBody(response: Response, part: string, offset: number, bar: 
       watchdog.kick();
       await handle.write(chunk.value);
       received += chunk.value.length;
-      bar?.update(received);
+      bar?.update(received, megabytes(received, bar.getTotal()));
     }
     await handle.sync();
   } catch (error) {
@@ -125,7 +130,7 @@ async function attempt(url: string, part: string, bar: SingleBar | null, stallMs
     if (response.status === 200) offset = 0;
     const length = Number(response.headers.get('content-length') ?? NaN);
     const total = Number.isFinite(length) ? offset + length : 0;
-    bar?.start(total, offset);
+    bar?.start(total, offset, megabytes(offset, total));
     const received = await writeBody(response, part, offset, bar, watchdog).finally(() => bar?.stop());
     if (total > 0 && received !== total) {
       throw new DownloadError(`${url}: truncated, received ${received} of ${total} bytes`, true);
