@@ -20,10 +20,14 @@ export type GridBudget = Partial<Omit<TrainConfig, 'dataset' | 'arch' | 'depth' 
 /** Fields that do not change what a run computes; left out of the config a finished run is checked against. */
 const RUNTIME_ONLY = ['checkpoint', 'resume', 'workers', 'backend', 'dataDir'] as const;
 
-/** A grid run stopped by Ctrl-C; its checkpoint resumes it on the next invocation. */
+/** A grid run stopped by Ctrl-C; the same command resumes the grid (from the run's checkpoint, if any). */
 export class GridInterrupted extends Error {
-  constructor(readonly dir: string) {
-    super(`interrupted; ${dir} holds a checkpoint and the same command resumes the grid`);
+  constructor(
+    readonly dir: string,
+    checkpointed: boolean,
+  ) {
+    const state = checkpointed ? `${dir} holds a checkpoint` : `${dir} had not trained a batch yet`;
+    super(`interrupted; ${state}; the same command resumes the grid, skipping finished runs`);
     this.name = 'GridInterrupted';
   }
 }
@@ -78,7 +82,7 @@ export function trainExecutor(options: TrainExecutorOptions): GridExecutor {
       const paths = runPaths(dir);
       if (await exists(paths.checkpoint)) config.resume = paths.checkpoint;
       const result = await train(config, { progress: options.progress ?? 'silent', signal: options.signal });
-      if (result.interrupted) throw new GridInterrupted(dir);
+      if (result.interrupted) throw new GridInterrupted(dir, await exists(paths.checkpoint));
       return {
         finalError: 100 - result.lastAcc,
         bestError: 100 - result.bestAcc,
