@@ -5,7 +5,10 @@
  */
 import { Command } from 'commander';
 import { register as registerDemo } from './commands/demo.js';
+import { register as registerExperiment } from './commands/experiment.js';
 import { register as registerExport } from './commands/export.js';
+import { register as registerOcclusion } from './commands/occlusion.js';
+import { register as registerPreview } from './commands/preview.js';
 import { register as registerTrain } from './commands/train.js';
 
 const program = new Command('random-erasing')
@@ -15,6 +18,9 @@ const program = new Command('random-erasing')
 registerTrain(program);
 registerExport(program);
 registerDemo(program);
+registerPreview(program);
+registerOcclusion(program);
+registerExperiment(program);
 
 try {
   await program.parseAsync(process.argv);
