@@ -1,5 +1,5 @@
 /**
- * The wasm Sum/Mean leading-axes fast path against the cpu backend, and the broadcasting
+ * The wasm Sum/Mean pooling fast path (and its fall-backs) against the cpu backend, and the broadcasting
  * FusedBatchNorm gradient against autodiff through an explicit composition of elementary ops.
  */
 import assert from 'node:assert/strict';
@@ -21,6 +21,9 @@ describe('wasm Sum and Mean', () => {
     [[3, 4, 5], [1, 2], false],
     [[3, 4, 5], -1, true],
     [[1, 4, 5], [0], false],
+    [[5, 6, 7, 4], [1, 2], false],
+    [[2, 3, 4, 5, 6], [3, 1, 2], true],
+    [[6, 1, 5, 2], [1], false],
   ];
   for (const kernelName of [tf.Sum, tf.Mean]) {
     for (const [shape, axis, keepDims] of shapes) {

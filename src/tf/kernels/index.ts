@@ -3,13 +3,13 @@ import { tf } from '../tf.js';
 import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
-import { leadingReduceConfigs } from './leading-reduce.js';
+import { pooledReduceConfigs } from './pooled-reduce.js';
 
 /** Kernels this module registers for backend `wasm`, replacing any stock version. */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
-  ...leadingReduceConfigs,
+  ...pooledReduceConfigs,
 ];
 
 /** Gradients this module replaces for every backend. */

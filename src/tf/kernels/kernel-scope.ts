@@ -62,14 +62,15 @@ export class KernelScope {
     return this.call(tf.Slice, { x }, { begin, size });
   }
 
-  /** Untransposed (batched) matrix product `a · b`. */
-  matMul(a: Info, b: Info): Info {
-    return this.call(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false });
+  /** Average over whole [h, w] windows of an NHWC tensor whose spatial size is [h, w]. */
+  avgPool(x: Info, window: [number, number]): Info {
+    return this.call(tf.AvgPool, { x }, { filterSize: window, strides: 1, pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap);
   }
 
-  /** A new float32 tensor of `shape` filled with `value`. */
-  fill(shape: number[], value: number): Info {
-    return this.call(tf.Fill, {}, { shape, value, dtype: 'float32' });
+  /** `x · factor` for a float32 tensor. */
+  scale(x: Info, factor: number): Info {
+    const f = this.fromValues([], Float32Array.of(factor));
+    return this.call(tf.Multiply, { a: x, b: f }, {});
   }
 
   /** NHWC convolution with explicit spatial padding (negative padding crops the input first). */

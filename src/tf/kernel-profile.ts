@@ -1,0 +1,27 @@
+/** Per-kernel time profile of a piece of TF.js work (e.g. one training step). */
+import { tf } from './tf.js';
+
+/** Time spent in one kernel over the profiled work. */
+export interface KernelTime {
+  name: string;
+  ms: number;
+  calls: number;
+}
+
+/**
+ * Runs `work` under `tf.profile` and returns the time per kernel, largest first. Composite-op
+ * wrappers (names ending in `__op`, which tfjs records around the kernels they run) are left out so
+ * that no time is counted twice.
+ */
+export async function profileKernels(work: () => void): Promise<KernelTime[]> {
+  const info = await tf.profile(work);
+  const byName = new Map<string, KernelTime>();
+  for (const kernel of info.kernels) {
+    if (kernel.name.endsWith('__op')) continue;
+    const entry = byName.get(kernel.name) ?? { name: kernel.name, ms: 0, calls: 0 };
+    entry.ms += Number(await kernel.kernelTimeMs);
+    entry.calls += 1;
+    byName.set(kernel.name, entry);
+  }
+  return [...byName.values()].sort((a, b) => b.ms - a.ms);
+}
