@@ -4,7 +4,7 @@
  * seeds call k with the k-th number of its own generator, so a run's masks are reproducible and still
  * differ from step to step.
  */
-import { Rng } from '../core/rng.js';
+import { Rng, type RngState } from '../core/rng.js';
 import { tf, tfl } from '../tf/tf.js';
 
 /** Configuration of a {@link SeededDropout} layer. */
@@ -21,7 +21,7 @@ export class SeededDropout extends tfl.layers.Layer {
   static readonly className = 'SeededDropout';
   private readonly rate: number;
   private readonly seed: number;
-  private readonly rng: Rng;
+  private rng: Rng;
 
   constructor(args: SeededDropoutArgs) {
     super({ name: args.name });
@@ -34,6 +34,16 @@ export class SeededDropout extends tfl.layers.Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training !== true || this.rate === 0) return x;
     return tf.dropout(x, this.rate, undefined, this.rng.nextUint32());
+  }
+
+  /** Position of the mask generator, for checkpoints: a resumed run then draws the same masks. */
+  rngState(): RngState {
+    return this.rng.state();
+  }
+
+  /** Continue the mask generator from a state saved with {@link SeededDropout.rngState}. */
+  setRngState(state: RngState): void {
+    this.rng = Rng.fromState(state);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -41,7 +41,10 @@ export interface CheckpointState {
   readonly config: TrainConfig;
   /** What the model's input and output look like, to rebuild it without loading the dataset. */
   readonly model: { readonly numClasses: number; readonly inputShape: [number, number, number] };
+  /** The run's random stream at this point (keyed by seed, epoch and batch). */
   readonly rng: RngState;
+  /** Positions of the model's seeded dropout mask generators. */
+  readonly dropoutRng: readonly RngState[];
   readonly optimizerSteps: number;
   /** Model weights, in `model.weights` order. */
   readonly weights: readonly NamedArray[];
@@ -151,8 +154,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): CheckpointSta
   }
   const payload = new Float32Array(payloadBytes.buffer);
   const read = (e: TensorEntry): NamedArray => ({ name: e.name, shape: e.shape, values: payload.slice(e.offset, e.offset + e.length) });
-  const { epoch, partial, bestAcc, history, config, model, rng, optimizerSteps } = header;
-  return { epoch, partial, bestAcc, history, config, model, rng, optimizerSteps, weights: header.weights.map(read), optimizer: header.optimizer.map(read) };
+  const { epoch, partial, bestAcc, history, config, model, rng, dropoutRng, optimizerSteps } = header;
+  return { epoch, partial, bestAcc, history, config, model, rng, dropoutRng, optimizerSteps, weights: header.weights.map(read), optimizer: header.optimizer.map(read) };
 }
 
 /** Write a checkpoint atomically; on failure the previous file at `file` is intact. */

@@ -1,4 +1,6 @@
-/** Copying a layers model's weights to and from plain arrays (checkpoints, equivalence checks). */
+/** Copying a layers model's state (weights, dropout generators) to and from plain data, for checkpoints. */
+import type { RngState } from '../core/rng.js';
+import { SeededDropout } from '../models/index.js';
 import { tf, tfl } from '../tf/tf.js';
 import type { NamedArray } from './checkpoint.js';
 
@@ -26,4 +28,22 @@ export function writeWeights(model: tfl.LayersModel, arrays: readonly NamedArray
   const tensors = arrays.map((a) => tf.tensor(a.values, [...a.shape], 'float32'));
   model.setWeights(tensors);
   tf.dispose(tensors);
+}
+
+function dropoutLayers(model: tfl.LayersModel): SeededDropout[] {
+  return model.layers.filter((layer): layer is SeededDropout => layer instanceof SeededDropout);
+}
+
+/** Mask generator positions of the model's seeded dropout layers, in layer order. */
+export function readDropoutRng(model: tfl.LayersModel): RngState[] {
+  return dropoutLayers(model).map((layer) => layer.rngState());
+}
+
+/** Restore positions saved with {@link readDropoutRng}. */
+export function writeDropoutRng(model: tfl.LayersModel, states: readonly RngState[], source: string): void {
+  const layers = dropoutLayers(model);
+  if (states.length !== layers.length) {
+    throw new Error(`${source} holds ${states.length} dropout generator states but the model has ${layers.length} dropout layers`);
+  }
+  layers.forEach((layer, i) => layer.setRngState(states[i]));
 }

@@ -13,7 +13,7 @@ import { encodeCheckpoint, loadCheckpoint, type CheckpointState, type PartialEpo
 import { RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
 import { openTrainData, type TrainData } from './data-source.js';
 import { writeHistoryFiles, type EpochRecord } from './history.js';
-import { readWeights, writeWeights } from './model-state.js';
+import { readDropoutRng, readWeights, writeDropoutRng, writeWeights } from './model-state.js';
 import { evaluate, trainEpoch } from './passes.js';
 import { createReporter, type ProgressMode, type ProgressReporter } from './progress.js';
 import { runPaths, writeRunDescription, type RunPaths } from './run-folder.js';
@@ -103,6 +103,7 @@ class Run {
 
   restore(saved: CheckpointState, file: string): void {
     writeWeights(this.model, saved.weights, file);
+    writeDropoutRng(this.model, saved.dropoutRng, file);
     this.sgd.setState({ steps: saved.optimizerSteps, buffers: saved.optimizer.map((a) => a.values) });
   }
 
@@ -117,6 +118,7 @@ class Run {
       config: this.config,
       model: { numClasses: this.data.numClasses, inputShape: this.data.inputShape },
       rng: Rng.fromSeed(this.config.seed).derive(epoch, partial?.batches ?? 0).state(),
+      dropoutRng: readDropoutRng(this.model),
       optimizerSteps: sgdState.steps,
       weights: readWeights(this.model),
       optimizer: sgdState.buffers.map((values, i) => ({ name: `momentum/${i}`, shape: [values.length], values })),

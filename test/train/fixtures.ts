@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../../src/core/rng.js';
+import { SeededDropout } from '../../src/models/index.js';
 import { tfl } from '../../src/tf/tf.js';
 import type { TrainData } from '../../src/train/data-source.js';
 import type { BatchSource } from '../../src/train/passes.js';
@@ -51,12 +52,16 @@ export function tinyData(seed = 1, batch = 16): TrainData {
   return { train: source(48, batch, seed, true), test: source(24, 12, seed + 100, false), numClasses: CLASSES, inputShape: SHAPE, close() {} };
 }
 
-/** conv 3x3 (4) → BatchNorm → ReLU → global average pool → dense logits, seeded initialisation. */
-export function tinyModel(): tfl.LayersModel {
+/**
+ * conv 3x3 (4) → BatchNorm → ReLU → [seeded dropout] → global average pool → dense logits, seeded
+ * initialisation.
+ */
+export function tinyModel(dropout = 0): tfl.LayersModel {
   const input = tfl.input({ shape: SHAPE });
   let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }).apply(input) as tfl.SymbolicTensor;
   x = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.activation({ activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+  if (dropout > 0) x = new SeededDropout({ rate: dropout, seed: 9 }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: CLASSES, kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }) }).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out });

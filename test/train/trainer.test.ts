@@ -68,32 +68,36 @@ test('a run writes every artifact, well-formed', async () => {
   assert.equal(best.epoch, bestEpoch);
 });
 
-test('a run interrupted mid-epoch and resumed ends with the same weights as an uninterrupted one', async () => {
-  const whole = await tempDir();
-  await train(config(whole), hooks());
+for (const dropout of [0, 0.3]) {
+  test(`a run interrupted mid-epoch and resumed ends with the same weights as an uninterrupted one (dropout ${dropout})`, async () => {
+    const model = () => tinyModel(dropout);
+    const whole = await tempDir();
+    await train(config(whole), hooks({ buildModel: model }));
 
-  const split = await tempDir();
-  const stop = new AbortController();
-  const data = tinyData();
-  const interrupted = await train(config(split), {
-    ...hooks({ signal: stop.signal }),
-    data: { ...data, train: tap(data.train, (e, i) => e === 1 && i === 1 && stop.abort()) },
+    const split = await tempDir();
+    const stop = new AbortController();
+    const data = tinyData();
+    const interrupted = await train(config(split), {
+      ...hooks({ signal: stop.signal, buildModel: model }),
+      data: { ...data, train: tap(data.train, (e, i) => e === 1 && i === 1 && stop.abort()) },
+    });
+    assert.equal(interrupted.interrupted, true);
+    const mid = await loadCheckpoint(`${split}/checkpoint.ckpt`);
+    assert.equal(mid.epoch, 1);
+    assert.equal(mid.partial?.batches, 2);
+    assert.equal(mid.dropoutRng.length, dropout > 0 ? 1 : 0);
+
+    const resumed = await train(config(split, { resume: `${split}/checkpoint.ckpt` }), hooks({ buildModel: model }));
+    assert.equal(resumed.interrupted, false);
+    const a = await loadCheckpoint(`${whole}/checkpoint.ckpt`);
+    const b = await loadCheckpoint(`${split}/checkpoint.ckpt`);
+    assert.equal(b.weights.length, a.weights.length);
+    a.weights.forEach((w, i) => assert.deepEqual(b.weights[i].values, w.values, `weight ${w.name}`));
+    a.optimizer.forEach((m, i) => assert.deepEqual(b.optimizer[i].values, m.values, `momentum ${i}`));
+    assert.deepEqual(stripTimes(b.history), stripTimes(a.history));
+    assert.equal(await readFile(`${split}/log.txt`, 'utf8'), await readFile(`${whole}/log.txt`, 'utf8'));
   });
-  assert.equal(interrupted.interrupted, true);
-  const mid = await loadCheckpoint(`${split}/checkpoint.ckpt`);
-  assert.equal(mid.epoch, 1);
-  assert.equal(mid.partial?.batches, 2);
-
-  const resumed = await train(config(split, { resume: `${split}/checkpoint.ckpt` }), hooks());
-  assert.equal(resumed.interrupted, false);
-  const a = await loadCheckpoint(`${whole}/checkpoint.ckpt`);
-  const b = await loadCheckpoint(`${split}/checkpoint.ckpt`);
-  assert.equal(b.weights.length, a.weights.length);
-  a.weights.forEach((w, i) => assert.deepEqual(b.weights[i].values, w.values, `weight ${w.name}`));
-  a.optimizer.forEach((m, i) => assert.deepEqual(b.optimizer[i].values, m.values, `momentum ${i}`));
-  assert.deepEqual(stripTimes(b.history), stripTimes(a.history));
-  assert.equal(await readFile(`${split}/log.txt`, 'utf8'), await readFile(`${whole}/log.txt`, 'utf8'));
-});
+}
 
 test('resume from an epoch boundary can extend the run with more epochs', async () => {
   const whole = await tempDir();

@@ -11,7 +11,7 @@ import { interruptSignal } from '../interrupt.js';
 import { integer } from '../options.js';
 
 /** The demo's budget: a seeded subset of Fashion-MNIST and a short step schedule. */
-export const DEMO_BUDGET = { epochs: 4, trainSubset: 2560, testSubset: 1000 } as const;
+export const DEMO_BUDGET = { epochs: 4, trainSubset: 6400, testSubset: 2000 } as const;
 
 interface DemoFlags {
   out?: string;
