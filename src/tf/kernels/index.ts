@@ -1,6 +1,7 @@
 /** Training kernels for the wasm backend and the backend-agnostic gradient overrides. */
 import { tf } from '../tf.js';
 import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
+import { channelAffineConfigs } from './channel-affine.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
@@ -10,6 +11,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   ...pooledReduceConfigs,
+  ...channelAffineConfigs,
 ];
 
 /** Gradients this module replaces for every backend. */

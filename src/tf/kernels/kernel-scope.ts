@@ -67,6 +67,20 @@ export class KernelScope {
     return this.call(tf.AvgPool, { x }, { filterSize: window, strides: 1, pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap);
   }
 
+  /**
+   * `x[..., c] · scale[c] + shift[c]` over the last axis, as a 1x1 depthwise convolution with bias
+   * (XNNPACK); about 2-5x faster than a broadcasting Multiply/Add or the stock FusedBatchNorm.
+   */
+  channelAffine(x: Info, scale: Float32Array, shift?: Float32Array): Info {
+    const channels = scale.length;
+    const view = this.reshape(x, [1, 1, tf.util.sizeFromShape(x.shape) / channels, channels]);
+    const inputs: tf.NamedTensorInfoMap = { x: view, filter: this.fromValues([1, 1, channels, 1], scale) };
+    if (shift !== undefined) inputs.bias = this.fromValues([channels], shift);
+    const attrs = { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC', activation: 'linear' };
+    const out = this.call(tf.FusedDepthwiseConv2D, inputs, attrs as unknown as tf.NamedAttrMap);
+    return this.reshape(out, x.shape);
+  }
+
   /** `x · factor` for a float32 tensor. */
   scale(x: Info, factor: number): Info {
     const f = this.fromValues([], Float32Array.of(factor));

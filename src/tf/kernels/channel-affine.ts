@@ -1,0 +1,63 @@
+/**
+ * Per-channel affine kernels for wasm, run as a 1x1 depthwise convolution with bias (XNNPACK):
+ * the FusedBatchNorm forward pass (y = x·a + b with a = scale/√(var+ε), b = offset − mean·a) and
+ * Multiply of a tensor by a vector broadcast along its last axis (the batch-norm input gradient).
+ * Shapes outside these patterns use the stock kernels.
+ */
+import { tf, type BackendWasm } from '../tf.js';
+import { KernelScope } from './kernel-scope.js';
+
+type KernelArgs<A = Record<string, unknown>> = { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: A };
+
+function stockKernel(kernelName: string): tf.KernelConfig {
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (stock === undefined) throw new Error(`stock wasm kernel '${kernelName}' is not registered`);
+  return stock;
+}
+
+/** Whether `v` is a float32 vector over the last axis of `x` ([C] or [1, …, 1, C]). */
+function isChannelVector(v: tf.TensorInfo | undefined, x: tf.TensorInfo): boolean {
+  if (v === undefined || v.dtype !== 'float32' || x.dtype !== 'float32') return false;
+  const channels = x.shape[x.shape.length - 1];
+  const leading = v.shape.slice(0, -1);
+  return v.shape.length <= x.shape.length && v.shape[v.shape.length - 1] === channels && leading.every((d) => d === 1);
+}
+
+const stockBatchNorm = stockKernel(tf.FusedBatchNorm);
+
+function fusedBatchNorm(args: KernelArgs<{ varianceEpsilon: number }>): tf.TensorInfo {
+  const { x, mean, variance, offset, scale } = args.inputs as Record<string, tf.TensorInfo | undefined> & { x: tf.TensorInfo };
+  const vectors = [mean, variance, offset, scale].filter((v) => v !== undefined);
+  if (x.shape.length === 0 || !vectors.every((v) => isChannelVector(v, x))) {
+    return stockBatchNorm.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
+  return KernelScope.run(args.backend, (s) => {
+    const read = (v: tf.TensorInfo | undefined) => (v === undefined ? undefined : s.values(v).slice());
+    const [m, v, o, g] = [mean, variance, offset, scale].map(read);
+    const gain = new Float32Array(m!.length);
+    const shift = new Float32Array(m!.length);
+    for (let c = 0; c < gain.length; c++) {
+      gain[c] = (g?.[c] ?? 1) / Math.sqrt(v![c] + args.attrs.varianceEpsilon);
+      shift[c] = (o?.[c] ?? 0) - m![c] * gain[c];
+    }
+    return s.channelAffine(x, gain, shift);
+  });
+}
+
+const stockMultiply = stockKernel(tf.Multiply);
+
+function multiply(args: KernelArgs): tf.TensorInfo {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const [big, small] = isChannelVector(b, a) ? [a, b] : isChannelVector(a, b) ? [b, a] : [];
+  // Only worth it (and only needed) when the vector is actually broadcast over many rows.
+  if (big === undefined || small === undefined || tf.util.sizeFromShape(big.shape) < 4 * small.shape[small.shape.length - 1]) {
+    return stockMultiply.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
+  return KernelScope.run(args.backend, (s) => s.channelAffine(big, s.values(small).slice()));
+}
+
+/** Kernel configs for FusedBatchNorm and Multiply on wasm. */
+export const channelAffineConfigs: readonly tf.KernelConfig[] = [
+  { ...stockBatchNorm, kernelFunc: fusedBatchNorm as unknown as tf.KernelFunc },
+  { ...stockMultiply, kernelFunc: multiply as unknown as tf.KernelFunc },
+];
