@@ -5,7 +5,7 @@ import { drawRegions, renderDistributions } from './distributions.js';
 import { toDomain, toUnitFloat, type Domain } from './domain.js';
 import { ModelPanel } from './model-panel.js';
 import { ObjectSection } from './object-section.js';
-import { renderOcclusion } from './occlusion-section.js';
+import { OcclusionSection } from './occlusion-section.js';
 import { loadSamples, sampleClassNames, sampleSource, sceneWithBoxes, type Sample } from './samples.js';
 import { buildSettingsForm, parseNumberList, readOptions, showFillFields, writeOptions } from './settings.js';
 import { decodeImageFile, watchImageInputs } from './user-image.js';
@@ -25,6 +25,7 @@ const numberOf = (id: string) => Number(byId<HTMLInputElement>(id).value);
 
 const objects = new ObjectSection(() => schedule());
 const model = new ModelPanel(sampleClassNames, () => schedule());
+const occlusion = new OcclusionSection(byId('occlusion-variants'));
 
 function readDomain(): Domain {
   return {
@@ -46,43 +47,68 @@ function readCount(id: string, what: string, lo: number, hi: number): number {
   return n;
 }
 
-/** Re-render every section from the current settings; invalid settings show their error instead. */
-async function render(): Promise<void> {
-  let erasing: RandomErasing;
-  let domain: Domain;
-  let seed: number;
-  let count: number;
-  let draws: number;
+/** Everything a render needs, read from the form. */
+interface Settings {
+  readonly erasing: RandomErasing;
+  readonly domain: Domain;
+  readonly seed: number;
+  readonly count: number;
+  readonly draws: number;
+  readonly showRegions: boolean;
+}
+
+/** The current settings, or null after showing why they are invalid. */
+function readSettings(): Settings | null {
   try {
-    erasing = new RandomErasing(readOptions(form));
-    domain = readDomain();
-    seed = readSeed();
-    count = readCount('variant-count', 'variants', 1, 32);
-    draws = readCount('draw-count', 'draws', 100, 50000);
+    const settings = {
+      erasing: new RandomErasing(readOptions(form)),
+      domain: readDomain(),
+      seed: readSeed(),
+      count: readCount('variant-count', 'variants', 1, 32),
+      draws: readCount('draw-count', 'draws', 100, 50000),
+      showRegions: byId<HTMLInputElement>('show-regions').checked,
+    };
     settingsError.textContent = '';
+    return settings;
   } catch (error) {
     settingsError.textContent = (error as Error).message;
-    return;
+    return null;
   }
+}
+
+let generation = 0;
+/** Let the browser paint what is done; false when a newer render has started meanwhile. */
+async function stillCurrent(mine: number): Promise<boolean> {
+  await new Promise((resolve) => window.setTimeout(resolve, 0));
+  return mine === generation;
+}
+
+/** Re-render every section, the variants first, yielding between sections so large images stay responsive. */
+async function render(): Promise<void> {
+  const mine = ++generation;
+  const s = readSettings();
+  if (!s) return;
   const started = performance.now();
   const image = current.image;
-  const showRegions = byId<HTMLInputElement>('show-regions').checked;
-  const erasable = toDomain(image, domain, Rng.fromSeed(seed));
-  const variants = renderVariants(byId('variants'), { image: erasable, erasing, domain, seed, count, showRegions });
-  renderDistributions(drawRegions(erasing, image.height, image.width, seed, draws), {
+  const erasable = toDomain(image, s.domain, Rng.fromSeed(s.seed));
+  const variants = renderVariants(byId('variants'), { ...s, image: erasable });
+  renderDistributions(drawRegions(s.erasing, image.height, image.width, s.seed, s.draws), {
     area: byId('area-histogram'),
     aspect: byId('aspect-histogram'),
     summary: byId('distribution-summary'),
   });
-  objects.render({ image: erasable, erasing, domain, seed, count });
-  const occluded = renderOcclusion(byId('occlusion-variants'), image, { fraction: numberOf('occlusion'), seed, count, showRegions });
-  byId('occlusion-value').textContent = numberOf('occlusion').toFixed(2);
+  if (!(await stillCurrent(mine))) return;
+  objects.render({ ...s, image: erasable });
+  if (!(await stillCurrent(mine))) return;
+  const fraction = numberOf('occlusion');
+  const occluded = occlusion.render(image, { fraction, seed: s.seed, count: s.count, showRegions: s.showRegions });
+  byId('occlusion-value').textContent = fraction.toFixed(2);
   const ms = performance.now() - started;
-  byId('render-time').textContent = `All sections computed in ${ms.toFixed(0)} ms (${image.width}×${image.height}×${image.channels}).`;
+  byId('render-time').textContent = `All sections updated in ${ms.toFixed(0)} ms (${image.width}×${image.height}×${image.channels}).`;
   document.body.dataset.renderMs = ms.toFixed(1);
   document.body.dataset.renders = String(++renderCount);
   await model.predictAll([
-    ...variants.map((v) => ({ image: { ...v.image, data: toUnitFloat(v.image, domain) }, target: v.predictions })),
+    ...variants.map((v) => ({ image: { ...v.image, data: toUnitFloat(v.image, s.domain) }, target: v.predictions })),
     ...occluded.map((o) => ({ image: { ...o.image, data: toUnitFloat(o.image, { kind: 'uint8', mean: [0], std: [1] }) }, target: o.predictions })),
   ]);
 }

@@ -9,11 +9,19 @@ export interface OccludedTile {
   readonly predictions: HTMLElement;
 }
 
+/** Occlusion settings; the erasing options do not matter here. */
+export interface OcclusionSettings {
+  readonly fraction: number;
+  readonly seed: number;
+  readonly count: number;
+  readonly showRegions: boolean;
+}
+
 /** Render `count` occluded copies of `image` into `container`. */
-export function renderOcclusion(
+function renderOcclusion(
   container: HTMLElement,
   image: ImageView<Uint8Array>,
-  settings: { fraction: number; seed: number; count: number; showRegions: boolean },
+  settings: OcclusionSettings,
 ): OccludedTile[] {
   const { fraction, seed, count, showRegions } = settings;
   const tiles: HTMLElement[] = [];
@@ -35,4 +43,20 @@ export function renderOcclusion(
   }
   container.replaceChildren(...tiles);
   return out;
+}
+
+/** The occlusion grid, redrawn only when the image or an occlusion setting changed (not on every erasing edit). */
+export class OcclusionSection {
+  private last: { image: ImageView<Uint8Array>; key: string; tiles: OccludedTile[] } | null = null;
+
+  constructor(private readonly container: HTMLElement) {}
+
+  /** The tiles for these settings, drawing them if needed. */
+  render(image: ImageView<Uint8Array>, settings: OcclusionSettings): OccludedTile[] {
+    const key = JSON.stringify(settings);
+    if (this.last?.image !== image || this.last.key !== key) {
+      this.last = { image, key, tiles: renderOcclusion(this.container, image, settings) };
+    }
+    return this.last.tiles;
+  }
 }

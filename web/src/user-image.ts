@@ -55,6 +55,12 @@ export function watchImageInputs(
     const file = input.files?.[0];
     if (file) onFile(file);
   });
+  // The drop zone is focusable: Enter or Space opens the file picker, for keyboard users.
+  zone.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    input.click();
+  });
   zone.addEventListener('dragover', (event) => {
     event.preventDefault();
     zone.classList.add('dragging');
