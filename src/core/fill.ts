@@ -10,7 +10,10 @@ import { zigguratNormal } from './ziggurat.js';
 /** Element type of the pixels being erased. */
 export type PixelDtype = 'uint8' | 'float32';
 
-/** Writes `n` per-pixel values (hwc order) into out[offset..offset+n). */
+/**
+ * Writes `n` per-pixel values (hwc order) into out[offset..offset+n). `out` is always the bound
+ * dtype's array type (Uint8Array for uint8, Float32Array for float32), which keeps the loops monomorphic.
+ */
 export type PixelWriter = (out: PixelArray, offset: number, n: number, rng: Rng) => void;
 
 /** A fill bound to a channel count and dtype: one set of values per region, or values per pixel. */
@@ -55,36 +58,53 @@ function scalarDraw(fill: Exclude<Fill, { kind: 'constant' }>, dtype: PixelDtype
   return (rng) => rng.uniform(low, high);
 }
 
-/** Full-range uint8 noise: four bytes from each 32-bit draw (drawn per call, so per row). */
-function bytePixels(out: PixelArray, offset: number, n: number, rng: Rng): void {
-  const end = offset + n;
-  let i = offset;
-  for (; i + 4 <= end; i += 4) {
-    const u = rng.nextUint32();
-    out[i] = u & 255;
-    out[i + 1] = (u >>> 8) & 255;
-    out[i + 2] = (u >>> 16) & 255;
-    out[i + 3] = u >>> 24;
-  }
-  if (i < end) {
-    let u = rng.nextUint32();
-    for (; i < end; i++, u >>>= 8) out[i] = u & 255;
+/** A growable buffer of 32-bit draws. */
+class Bits {
+  words = new Uint32Array(0);
+
+  /** The next `n` draws of `rng`, in order. */
+  draw(rng: Rng, n: number): Uint32Array {
+    if (this.words.length < n) this.words = new Uint32Array(Math.max(n, 2 * this.words.length));
+    return rng.fillUint32(this.words, 0, n);
   }
 }
 
-/** Standard float normal noise, the hot path of per-pixel normal fills. */
-function normalPixels(mean: number, std: number): PixelWriter {
-  return (out: PixelArray, offset: number, n: number, rng: Rng): void => {
-    const end = offset + n;
-    for (let i = offset; i < end; i++) out[i] = mean + std * zigguratNormal(rng);
+const TWO_POW_M32 = 2 ** -32;
+
+/** Full-range uint8 noise: four bytes from each 32-bit draw, little end first. */
+function bytePixels(): PixelWriter {
+  const bits = new Bits();
+  return (out, offset, n, rng) => {
+    const words = bits.draw(rng, Math.ceil(n / 4));
+    for (let i = 0; i < n; i++) out[offset + i] = (words[i >>> 2] >>> ((i & 3) << 3)) & 255;
   };
 }
 
+/** Normal noise (ziggurat), one 32-bit draw per value plus rare rejections. */
+function normalFloatPixels(mean: number, std: number): PixelWriter {
+  return (out, offset, n, rng) => rng.fillNormal(out as Float32Array, offset, n, mean, std);
+}
+
+/** Normal noise drawn as float32, then rounded and clamped to 0..255. */
+function normalUint8Pixels(mean: number, std: number): PixelWriter {
+  let values = new Float32Array(0);
+  return (out, offset, n, rng) => {
+    if (values.length < n) values = new Float32Array(Math.max(n, 2 * values.length));
+    rng.fillNormal(values, 0, n, mean, std);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      out[offset + i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+    }
+  };
+}
+
+/** Uniform float noise in [low, high): the values rng.uniform(low, high) would give. */
 function uniformFloatPixels(low: number, high: number): PixelWriter {
+  const bits = new Bits();
   const span = high - low;
-  return (out: PixelArray, offset: number, n: number, rng: Rng): void => {
-    const end = offset + n;
-    for (let i = offset; i < end; i++) out[i] = low + span * rng.next();
+  return (out, offset, n, rng) => {
+    const words = bits.draw(rng, n);
+    for (let i = 0; i < n; i++) out[offset + i] = low + span * (words[i] * TWO_POW_M32);
   };
 }
 
@@ -96,11 +116,12 @@ function genericPixels(draw: Draw): PixelWriter {
 }
 
 function pixelWriter(fill: Exclude<Fill, { kind: 'constant' }>, dtype: PixelDtype): PixelWriter {
-  if (dtype === 'float32') {
-    if (fill.kind === 'normal') return normalPixels(fill.mean ?? 0, fill.std ?? 1);
-    return uniformFloatPixels(fill.low ?? 0, fill.high ?? 1);
+  if (fill.kind === 'normal') {
+    const [mean, std] = [fill.mean ?? 0, fill.std ?? 1];
+    return dtype === 'uint8' ? normalUint8Pixels(mean, std) : normalFloatPixels(mean, std);
   }
-  if (fill.kind === 'uniform' && (fill.low ?? 0) <= 0 && (fill.high ?? 255) >= 255) return bytePixels;
+  if (dtype === 'float32') return uniformFloatPixels(fill.low ?? 0, fill.high ?? 1);
+  if ((fill.low ?? 0) <= 0 && (fill.high ?? 255) >= 255) return bytePixels();
   return genericPixels(scalarDraw(fill, dtype));
 }
 

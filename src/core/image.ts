@@ -112,3 +112,8 @@ export function offsetOf(view: ImageView, y: number, x: number, c: number): numb
 export function cloneImage<T extends PixelArray>(view: ImageView<T>): ImageView<T> {
   return { ...view, data: view.data.slice() as T };
 }
+
+/** A zero-filled array of the same type as `like` (default: the same length). */
+export function emptyLike<T extends PixelArray>(like: T, length = like.length): T {
+  return new (like.constructor as new (length: number) => T)(length);
+}

@@ -6,7 +6,7 @@
  */
 import { resolveOptions, type RandomErasingOptions, type ResolvedOptions } from './erasing-options.js';
 import { bindFill, type BoundFill, type PixelDtype } from './fill.js';
-import { batchView, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
+import { batchView, emptyLike, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
 import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { sampleRegions, type Region } from './region-sampler.js';
 import { drawPixels, paintRegions } from './region-writer.js';
@@ -40,9 +40,14 @@ export interface ErasedBatch<T extends PixelArray = PixelArray> {
 }
 
 /** How apply works on an image. */
-export interface ApplyOptions {
+export interface ApplyOptions<T extends PixelArray = PixelArray> {
   /** Write into the given pixels (default false: a copy is erased). */
   readonly inPlace?: boolean;
+  /**
+   * Copy the pixels into this array (same type and length) and erase there, instead of allocating a
+   * copy: reusing one output buffer avoids the allocation, the largest cost of copying large images.
+   */
+  readonly out?: T;
   /** Erase inside this window only, as if it were the whole image (object-aware erasing). */
   readonly within?: Region;
 }
@@ -55,12 +60,24 @@ function checkImageDim(name: string, value: number): void {
   if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
 }
 
+/** Where erased pixels go: the input (inPlace), the caller's `out` array after a copy, or a new copy. */
+function destination<T extends PixelArray>(data: T, options: ApplyOptions<T>): T {
+  const { inPlace, out } = options;
+  if (out === undefined) return inPlace ? data : (data.slice() as T);
+  if (inPlace) throw new RangeError('apply options inPlace and out exclude each other');
+  if (out.constructor !== data.constructor || out.length !== data.length) {
+    throw new RangeError(`apply option out must be a ${data.constructor.name} of length ${data.length}, got a ${out.constructor.name} of length ${out.length}`);
+  }
+  if (out !== data) out.set(data);
+  return out;
+}
+
 /** A configured Random Erasing transform. Stateless: every draw comes from the generator passed in. */
 export class RandomErasing {
   /** The options in force, defaults applied. */
   readonly options: ResolvedOptions;
   private readonly fills = new Map<string, BoundFill>();
-  private scratch = new Float32Array(0);
+  private scratch: PixelArray = new Float32Array(0);
 
   /**
    * @param config a preset name, or full options.
@@ -88,26 +105,26 @@ export class RandomErasing {
     const regions = this.sample(shape.height, shape.width, rng);
     const fill = this.boundFill(shape.channels, dtype);
     const fills = regions.map((r) =>
-      fill.perPixel ? drawPixels(r, shape.channels, fill.pixels, rng) : fill.regionValues(rng).slice(),
+      fill.perPixel ? drawPixels(r, shape.channels, fill.pixels, rng, dtype) : fill.regionValues(rng).slice(),
     );
     return { regions, fills };
   }
 
-  /** Erase an image (a copy unless `inPlace`); returns the image and the regions erased. */
-  apply<T extends PixelArray>(image: ImageView<T>, rng: Rng, options: ApplyOptions = {}): ErasedImage<T> {
+  /** Erase an image (a copy unless `inPlace` or `out`); returns the image and the regions erased. */
+  apply<T extends PixelArray>(image: ImageView<T>, rng: Rng, options: ApplyOptions<T> = {}): ErasedImage<T> {
     const checked = imageView(image.data, image);
     const regions = options.within
       ? this.sampleWithin(checked, options.within, rng)
       : this.sample(checked.height, checked.width, rng);
-    const out: ImageView<T> = options.inPlace ? checked : { ...checked, data: image.data.slice() as T };
+    const out: ImageView<T> = { ...checked, data: destination(image.data, options) };
     if (regions.length > 0) this.paint(out, regions, rng);
     return { image: out, regions };
   }
 
   /** Erase every image of a batch; sample i draws from `rng.derive(i)`. */
-  applyBatch<T extends PixelArray>(batch: BatchView<T>, rng: Rng, options: ApplyOptions = {}): ErasedBatch<T> {
+  applyBatch<T extends PixelArray>(batch: BatchView<T>, rng: Rng, options: Omit<ApplyOptions<T>, 'within'> = {}): ErasedBatch<T> {
     const checked = batchView(batch.data, batch);
-    const out: BatchView<T> = options.inPlace ? checked : { ...checked, data: batch.data.slice() as T };
+    const out: BatchView<T> = { ...checked, data: destination(batch.data, options) };
     const regions: Region[][] = [];
     for (let i = 0; i < out.count; i++) {
       regions.push(this.apply(sampleOf(out, i), rng.derive(i), { inPlace: true }).regions);
@@ -132,7 +149,7 @@ export class RandomErasing {
 
   private paint(image: ImageView, regions: Region[], rng: Rng): void {
     const fill = this.boundFill(image.channels, dtypeOf(image.data));
-    paintRegions(image, regions, fill, rng, this.scratchFor(image.width * image.channels));
+    paintRegions(image, regions, fill, rng, this.scratchLike(image.data, image.width * image.channels));
   }
 
   private boundFill(channels: number, dtype: PixelDtype): BoundFill {
@@ -145,8 +162,9 @@ export class RandomErasing {
     return fill;
   }
 
-  private scratchFor(length: number): Float32Array {
-    if (this.scratch.length < length) this.scratch = new Float32Array(length);
+  /** A reusable row buffer of the image's array type. */
+  private scratchLike(data: PixelArray, length: number): PixelArray {
+    if (this.scratch.constructor !== data.constructor || this.scratch.length < length) this.scratch = emptyLike(data, length);
     return this.scratch;
   }
 }

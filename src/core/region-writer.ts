@@ -3,8 +3,8 @@
  * (no per-pixel closures on the constant paths). Per-pixel values are drawn one region row at a
  * time (w*C values, hwc order), the same chunks a plan uses, so both consume the generator alike.
  */
-import type { BoundFill, PixelWriter } from './fill.js';
-import type { ImageView } from './image.js';
+import type { BoundFill, PixelDtype, PixelWriter } from './fill.js';
+import type { ImageView, PixelArray } from './image.js';
 import type { Region } from './region-sampler.js';
 import type { Rng } from './rng.js';
 
@@ -32,8 +32,11 @@ export function paintValues(image: ImageView, r: Region, values: Float32Array): 
   for (let y = 1; y < r.height; y++) data.copyWithin(first + y * W * C, first, first + rowLength);
 }
 
-/** Draw and write per-pixel values; `scratch` must hold at least w*C values (used for chw only). */
-export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng: Rng, scratch: Float32Array): void {
+/**
+ * Draw and write per-pixel values; `scratch` (same array type as the image, at least w*C values)
+ * holds one drawn row of a chw image before it is spread over the channel planes.
+ */
+export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng: Rng, scratch: PixelArray): void {
   const { data, width: W, height: H, channels: C } = image;
   const rowLength = r.width * C;
   if (rowLength === 0) return;
@@ -53,19 +56,18 @@ export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng
 }
 
 /** Per-pixel values of a region as a plan returns them: h*w*C values in hwc order. */
-export function drawPixels(r: Region, channels: number, write: PixelWriter, rng: Rng): Float32Array {
+export function drawPixels(r: Region, channels: number, write: PixelWriter, rng: Rng, dtype: PixelDtype): Float32Array {
   const rowLength = r.width * channels;
-  const out = new Float32Array(r.height * rowLength);
-  if (rowLength === 0) return out;
-  for (let y = 0; y < r.height; y++) write(out, y * rowLength, rowLength, rng);
-  return out;
+  const out = dtype === 'uint8' ? new Uint8Array(r.height * rowLength) : new Float32Array(r.height * rowLength);
+  if (rowLength > 0) for (let y = 0; y < r.height; y++) write(out, y * rowLength, rowLength, rng);
+  return out instanceof Float32Array ? out : Float32Array.from(out);
 }
 
 /**
  * Write a fill into regions in order (later regions over earlier ones): region-wide values, or
- * per-pixel values using `scratch` (at least w*C values) for chw images.
+ * per-pixel values using `scratch` (see {@link paintPixels}).
  */
-export function paintRegions(image: ImageView, regions: readonly Region[], fill: BoundFill, rng: Rng, scratch: Float32Array): void {
+export function paintRegions(image: ImageView, regions: readonly Region[], fill: BoundFill, rng: Rng, scratch: PixelArray): void {
   for (const r of regions) {
     if (fill.perPixel) paintPixels(image, r, fill.pixels, rng, scratch);
     else paintValues(image, r, fill.regionValues(rng));

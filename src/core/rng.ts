@@ -15,7 +15,21 @@ export interface RngState {
   readonly spare: number | null;
 }
 
+import { ZIGGURAT_KN, ZIGGURAT_WN, zigguratSlowPath } from './ziggurat.js';
+
 const TWO_POW_32 = 4294967296;
+
+/** Rejected ziggurat draws of the current {@link Rng.fillNormal} call: index and 32-bit draw. */
+let rejectedIndex = new Int32Array(64);
+let rejectedBits = new Int32Array(64);
+
+function growRejected(): void {
+  const index = new Int32Array(2 * rejectedIndex.length);
+  const bits = new Int32Array(2 * rejectedBits.length);
+  index.set(rejectedIndex);
+  bits.set(rejectedBits);
+  [rejectedIndex, rejectedBits] = [index, bits];
+}
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -105,6 +119,76 @@ export class Rng {
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
     return result;
+  }
+
+  /**
+   * Fill out[start..end) with the next 32-bit draws: the same values, in the same order, as that many
+   * {@link Rng.nextUint32} calls, generated in one tight loop (for per-pixel noise).
+   */
+  fillUint32(out: Uint32Array, start = 0, end = out.length): Uint32Array {
+    // | 0 keeps the loop in int32 arithmetic (the fields may hold uint32 values stored as doubles).
+    let s0 = this.s0 | 0;
+    let s1 = this.s1 | 0;
+    let s2 = this.s2 | 0;
+    let s3 = this.s3 | 0;
+    for (let i = start; i < end; i++) {
+      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    return out;
+  }
+
+  /**
+   * Fill out[offset..offset+n) with mean + std * z, z standard normal by the ziggurat method (see
+   * ziggurat.ts): one 32-bit draw per value in one tight loop; the few rejected values (about 1
+   * in 100) are then finished in index order with further draws.
+   */
+  fillNormal(out: Float32Array, offset: number, n: number, mean = 0, std = 1): Float32Array {
+    const kn = ZIGGURAT_KN;
+    const wn = ZIGGURAT_WN;
+    // | 0 keeps the loop in int32 arithmetic (the fields may hold uint32 values stored as doubles).
+    let s0 = this.s0 | 0;
+    let s1 = this.s1 | 0;
+    let s2 = this.s2 | 0;
+    let s3 = this.s3 | 0;
+    let rejected = 0;
+    for (let i = 0; i < n; i++) {
+      const u = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const hz = u >> 8;
+      const iz = u & 255;
+      out[offset + i] = mean + std * (hz * wn[iz]);
+      if (Math.abs(hz) >= kn[iz]) {
+        if (rejected === rejectedIndex.length) growRejected();
+        rejectedIndex[rejected] = i;
+        rejectedBits[rejected++] = u;
+      }
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    for (let j = 0; j < rejected; j++) {
+      const u = rejectedBits[j];
+      out[offset + rejectedIndex[j]] = mean + std * zigguratSlowPath(this, u >> 8, u & 255);
+    }
+    return out;
   }
 
   /** Uniform float in [0, 1) with 32 bits of resolution. */

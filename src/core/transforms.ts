@@ -3,15 +3,11 @@
  * flip, uint8 to float, per-channel normalisation, and composition. Each returns a new image and never
  * modifies its input; uint8 and float32, `hwc` and `chw` are all supported.
  */
-import { imageView, type ImageView, type PixelArray } from './image.js';
+import { emptyLike, imageView, type ImageView } from './image.js';
 import type { Rng } from './rng.js';
 
 /** A per-image transform drawing its randomness from `rng`. */
 export type Transform = (image: ImageView, rng: Rng) => ImageView;
-
-function emptyLike<T extends PixelArray>(data: T): T {
-  return new (data.constructor as new (length: number) => T)(data.length);
-}
 
 /** Row-major copy of rows [y0, y0+h) x columns [x0, x0+w) of src into dst at (dy, dx), every channel. */
 function copyBlock(src: ImageView, dst: ImageView, y0: number, x0: number, dy: number, dx: number, h: number, w: number): void {

@@ -44,6 +44,8 @@ test('bad images: data length, zero size, bad dtype, window outside', () => {
   assert.throws(() => re.plan({ height: 4, width: 4, channels: 0 }, 'uint8', Rng.fromSeed(1)), /channels must be a positive integer, got 0/);
   assert.throws(() => re.plan({ height: 4, width: 4, channels: 1 }, 'int8' as never, Rng.fromSeed(1)), /dtype must be 'uint8' or 'float32', got 'int8'/);
   const image = imageView(new Uint8Array(48), shape);
+  assert.throws(() => re.apply(image, Rng.fromSeed(1), { out: new Uint8Array(47) }), /option out must be a Uint8Array of length 48, got a Uint8Array of length 47/);
+  assert.throws(() => re.apply(image, Rng.fromSeed(1), { out: new Uint8Array(48), inPlace: true }), /inPlace and out exclude each other/);
   assert.throws(() => re.apply(image, Rng.fromSeed(1), { within: { top: 2, left: 0, height: 3, width: 2 } }), /within .* must be an integer window inside the 4x4 image/);
 });
 

@@ -128,6 +128,10 @@ test('p = 0 leaves the image identical; same seed gives identical output; inPlac
       const inPlace = eraser(c).apply(copy, Rng.fromSeed(c.seed), { inPlace: true });
       assert.equal(inPlace.image.data, copy.data);
       assert.deepEqual(copy.data, a.image.data);
+      const out = c.image.data.slice().fill(3);
+      const into = eraser(c).apply(c.image, Rng.fromSeed(c.seed), { out });
+      assert.equal(into.image.data, out);
+      assert.deepEqual(out, a.image.data);
     }),
     RUNS,
   );

@@ -59,3 +59,13 @@ test('bad seeds are rejected with the value', () => {
   assert.throws(() => Rng.fromSeed(-1), /seed must be an integer.*-1/);
   assert.throws(() => Rng.fromSeed(1.5), /seed/);
 });
+
+test('fillUint32 gives the nextUint32 sequence and leaves the generator at the same position', () => {
+  const a = Rng.fromSeed(21).derive(4);
+  const b = Rng.fromSeed(21).derive(4);
+  const bulk = a.fillUint32(new Uint32Array(13), 3, 13);
+  const single = Array.from({ length: 10 }, () => b.nextUint32());
+  assert.deepEqual(Array.from(bulk.subarray(3)), single);
+  assert.deepEqual(Array.from(bulk.subarray(0, 3)), [0, 0, 0]);
+  assert.equal(a.nextUint32(), b.nextUint32());
+});

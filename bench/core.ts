@@ -1,0 +1,137 @@
+/**
+ * Core benchmark: per-image Random Erasing throughput for the issue's shapes, and, when python3 with
+ * torchvision is importable, torchvision.transforms.RandomErasing on the same shapes in the same run
+ * (one torch thread), with the ratios. Both sides use p = 0.5, scale 0.02..0.33, log-uniform ratio
+ * 0.3..3.3, 10 attempts, CHW images, erasing a copy (torchvision's default inplace=False) or in place.
+ * Throughput is counted per CPU-second of the process (Node: process.cpuUsage, Python:
+ * time.process_time) so that other work on a shared machine distorts it less than wall time.
+ * `random` fill = one N(0, 1) value per pixel for float32 (torchvision value='random'); for uint8 ours
+ * draws uniform bytes 0..255 per pixel (the paper's fill), torchvision casts float N(0, 1) values to uint8.
+ * "copy" erases into a reused output array (`out`), the counterpart of torchvision's clone, whose
+ * memory the allocator hands straight back; "new array" allocates a fresh copy per image.
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { RandomErasing, Rng, imageView, type Fill, type ImageLayout, type ImageView } from '../src/core/index.js';
+
+interface Case {
+  readonly name: string;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly dtype: 'uint8' | 'float32';
+  readonly fill: 'constant' | 'random';
+}
+
+const CASES: readonly Case[] = [
+  { name: '1x28x28 float32 constant', c: 1, h: 28, w: 28, dtype: 'float32', fill: 'constant' },
+  { name: '3x32x32 float32 constant', c: 3, h: 32, w: 32, dtype: 'float32', fill: 'constant' },
+  { name: '3x32x32 float32 random', c: 3, h: 32, w: 32, dtype: 'float32', fill: 'random' },
+  { name: '3x224x224 float32 constant', c: 3, h: 224, w: 224, dtype: 'float32', fill: 'constant' },
+  { name: '3x224x224 float32 random', c: 3, h: 224, w: 224, dtype: 'float32', fill: 'random' },
+  { name: '3x224x224 uint8 constant', c: 3, h: 224, w: 224, dtype: 'uint8', fill: 'constant' },
+  { name: '3x224x224 uint8 random', c: 3, h: 224, w: 224, dtype: 'uint8', fill: 'random' },
+];
+
+const SECONDS = 1;
+
+function makeImage(c: Case, layout: ImageLayout): ImageView {
+  const n = c.c * c.h * c.w;
+  const data = c.dtype === 'uint8' ? new Uint8Array(n).map((_, i) => (i * 31) & 255) : Float32Array.from({ length: n }, (_, i) => (i % 97) / 97);
+  return imageView(data, { height: c.h, width: c.w, channels: c.c, layout });
+}
+
+function fillFor(c: Case): Fill {
+  if (c.fill === 'constant') return { kind: 'constant', value: 0 };
+  return c.dtype === 'uint8' ? { kind: 'uniform' } : { kind: 'normal' };
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+type Mode = 'new array' | 'out' | 'in place';
+
+/** Images per CPU-second of Random Erasing on one case, timed for about SECONDS after a warm-up. */
+function ours(c: Case, layout: ImageLayout, mode: Mode): number {
+  const eraser = new RandomErasing('torchvision', { fill: fillFor(c) });
+  const image = makeImage(c, layout);
+  const options = mode === 'in place' ? { inPlace: true } : mode === 'out' ? { out: image.data.slice() } : {};
+  const rng = Rng.fromSeed(1);
+  const chunk = c.h > 100 ? 50 : 2000;
+  for (let i = 0; i < chunk * 4; i++) eraser.apply(image, rng, options);
+  let count = 0;
+  const start = cpuMs();
+  let elapsed = 0;
+  while (elapsed < SECONDS * 1000) {
+    for (let i = 0; i < chunk; i++) eraser.apply(image, rng, options);
+    count += chunk;
+    elapsed = cpuMs() - start;
+  }
+  return (count * 1000) / elapsed;
+}
+
+const TORCH_SCRIPT = `
+import json, sys, time, torch
+from torchvision import transforms as T
+torch.set_num_threads(1)
+torch.manual_seed(0)
+out = {}
+for c in json.loads(sys.argv[1]):
+    x = torch.rand(c['c'], c['h'], c['w']) * 255
+    img = x.to(torch.uint8) if c['dtype'] == 'uint8' else x / 255
+    for inplace in (False, True):
+        t = T.RandomErasing(p=0.5, value='random' if c['fill'] == 'random' else 0, inplace=inplace)
+        chunk = 50 if c['h'] > 100 else 2000
+        for _ in range(chunk): t(img)
+        n, start = 0, time.process_time()
+        while time.process_time() - start < ${SECONDS}:
+            for _ in range(chunk): t(img)
+            n += chunk
+        out[c['name'] + (' inplace' if inplace else '')] = n / (time.process_time() - start)
+print(json.dumps(out))
+`;
+
+/** torchvision images per second per case, or null when no python3 can import torchvision. */
+function torchvision(): Record<string, number> | null {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(python, ['-c', 'import torchvision'], { encoding: 'utf8' });
+    if (probe.status !== 0) continue;
+    const run = spawnSync(python, ['-c', TORCH_SCRIPT, JSON.stringify(CASES)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    if (run.status !== 0) throw new Error(`torchvision benchmark failed: ${run.stderr}`);
+    return JSON.parse(run.stdout) as Record<string, number>;
+  }
+  return null;
+}
+
+function fmt(x: number): string {
+  return x >= 1e5 ? `${(x / 1e3).toFixed(0)}k` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
+}
+
+export async function run(): Promise<void> {
+  console.log(
+    `Random Erasing throughput, images per CPU-second (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; ` +
+      'a loaded machine makes every figure pessimistic, ratios less so)',
+  );
+  const tv = torchvision();
+  if (!tv) console.log('torchvision not importable by python3: ratios skipped');
+  const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(1)}x` : '-');
+  const rows = CASES.map((c) => {
+    const copy = ours(c, 'chw', 'out');
+    const inPlace = ours(c, 'chw', 'in place');
+    const [tvCopy, tvInPlace] = [tv?.[c.name], tv?.[`${c.name} inplace`]];
+    return {
+      case: c.name,
+      'copy: ours': fmt(copy),
+      'copy: torchvision': tvCopy ? fmt(tvCopy) : '-',
+      'copy: ratio': ratio(copy, tvCopy),
+      'in place: ours': fmt(inPlace),
+      'in place: torchvision': tvInPlace ? fmt(tvInPlace) : '-',
+      'in place: ratio': ratio(inPlace, tvInPlace),
+      'ours hwc in place': fmt(ours(c, 'hwc', 'in place')),
+      'ours new array': fmt(ours(c, 'chw', 'new array')),
+    };
+  });
+  console.table(rows);
+}
