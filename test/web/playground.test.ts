@@ -285,6 +285,9 @@ describe('playground in Chromium', { skip }, () => {
 
   test('a model exported by the trainer (TF.js layers format) gives top-3 predictions per variant', async () => {
     const files = await writeTinyModel(join(outDir, 'model'));
+    await page.setInputFiles('#model-files', files[1]);
+    await page.waitForFunction(() => /Model not loaded/.test(document.querySelector('#model-status')?.textContent ?? ''));
+    assert.match(await page.textContent('#model-status') ?? '', /select exactly one model\.json \(got 0\)/);
     await page.setInputFiles('#model-files', files);
     await page.waitForFunction(() => Number(document.body.dataset.predicted ?? '0') > 0, undefined, { timeout: 30_000 });
     const lists = await page.locator('#variants .variant .top3').evaluateAll((els) => els.map((el) => el.querySelectorAll('li').length));
