@@ -1,0 +1,291 @@
+/**
+ * Models benchmark (`npm run bench models`):
+ * 1. grouped convolution on wasm: the three formulations of `groupedConv2d` at ResNeXt-29 8x64d
+ *    shapes, forward and forward+backward;
+ * 2. forward (inference) and training-step (forward, backward, SGD momentum update) throughput of
+ *    every architecture of the paper's Table 1 on wasm, and of the same definitions in PyTorch
+ *    (2 threads) when a python3 with torch is found.
+ * `BENCH_MODELS=resnet20,wrn-28-10` restricts part 2 to some models; `BENCH_STEPS` sets the timed
+ * steps (default 1, after one warm-up step; the fastest timed step counts).
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { buildModel } from '../src/models/registry.js';
+import type { ModelSpec } from '../src/models/spec.js';
+import { groupedConv2d, type GroupedConvMethod } from '../src/tf/grouped-conv.js';
+import { setupBackend } from '../src/tf/backend.js';
+import { tf } from '../src/tf/tf.js';
+
+const STEPS = Number(process.env.BENCH_STEPS ?? 1);
+const CIFAR10 = { numClasses: 10, inputShape: [32, 32, 3] as [number, number, number] };
+
+interface Entry {
+  name: string;
+  spec: Omit<ModelSpec, 'numClasses' | 'inputShape'>;
+  batch: number;
+}
+
+/**
+ * Batch 128 as the paper, smaller where the training activations would not fit wasm's 4 GiB address
+ * space (estimated ~35 MB per image for wrn-28-10, ~135 MB for resnext29-8x64d).
+ */
+const MODELS: Entry[] = [
+  { name: 'resnet20', spec: { arch: 'resnet', depth: 20 }, batch: 128 },
+  { name: 'resnet32', spec: { arch: 'resnet', depth: 32 }, batch: 128 },
+  { name: 'resnet44', spec: { arch: 'resnet', depth: 44 }, batch: 128 },
+  { name: 'resnet56', spec: { arch: 'resnet', depth: 56 }, batch: 128 },
+  { name: 'resnet110', spec: { arch: 'resnet', depth: 110 }, batch: 128 },
+  { name: 'preresnet18', spec: { arch: 'preresnet18' }, batch: 128 },
+  { name: 'wrn-28-10', spec: { arch: 'wrn', depth: 28, widenFactor: 10 }, batch: 32 },
+  { name: 'resnext29-8x64d', spec: { arch: 'resnext' }, batch: 16 },
+];
+
+/** Seconds per call of `fn`: the fastest of `reps` after one warm-up (least disturbed by other load). */
+function timeIt(fn: () => void, reps: number): number {
+  fn();
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  return best;
+}
+
+function fmt(value: number | undefined, digits = 1): string {
+  return value === undefined ? '-' : value.toFixed(digits);
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  rows.forEach((r) => console.log(line(r)));
+}
+
+const GROUPED_SHAPES = [
+  { stage: 'stage 1', x: [4, 32, 32, 512], stride: 1 },
+  { stage: 'stage 2 (stride 2)', x: [4, 32, 32, 1024], stride: 2 },
+  { stage: 'stage 3', x: [4, 8, 8, 2048], stride: 1 },
+] as const;
+
+type ConvFn = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D;
+
+/** [forward, forward+backward] seconds of `conv`, best of 2 after a warm-up. */
+function timeConv(conv: ConvFn, x: tf.Tensor4D, w: tf.Tensor4D): [number, number] {
+  const forward = timeIt(() => {
+    const y = conv(x, w);
+    y.dataSync();
+    y.dispose();
+  }, 2);
+  const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(conv(a as tf.Tensor4D, b as tf.Tensor4D)));
+  const backward = timeIt(() => {
+    const [dx, dw] = grads([x, w]);
+    dx.dataSync();
+    dw.dataSync();
+    tf.dispose([dx, dw]);
+  }, 2);
+  return [forward, backward];
+}
+
+/**
+ * Milliseconds of each grouped-convolution formulation, next to an ordinary convolution with the same
+ * arithmetic (C / sqrt(G) channels in and out): the speed a grouped kernel could at best reach.
+ */
+function benchGroupedConv(): void {
+  console.log('\nGrouped 3x3 convolution, 8 groups, batch 4, wasm (ms, best of 2 after a warm-up)');
+  const rows: string[][] = [];
+  for (const { stage, x: shape, stride } of GROUPED_SHAPES) {
+    const channels = shape[3];
+    const x = tf.randomNormal([...shape]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, channels / 8, channels]) as tf.Tensor4D;
+    for (const method of ['split', 'slices', 'blockDiagonal'] as GroupedConvMethod[]) {
+      const times = timeConv((a, b) => groupedConv2d(a, b, { groups: 8, strides: stride, pad: 1, method }), x, w);
+      rows.push([stage, method, ...times.map((t) => fmt(t * 1000, 0))]);
+    }
+    const c = Math.round(channels / Math.sqrt(8));
+    const xd = tf.randomNormal([shape[0], shape[1], shape[2], c]) as tf.Tensor4D;
+    const wd = tf.randomNormal([3, 3, c, c]) as tf.Tensor4D;
+    const times = timeConv((a, b) => tf.conv2d(a, b, stride, 1), xd, wd);
+    rows.push([stage, `dense ${c}->${c} (same FLOPs)`, ...times.map((t) => fmt(t * 1000, 0))]);
+    tf.dispose([x, w, xd, wd]);
+  }
+  printTable(['shape', 'method', 'forward', 'forward+backward'], rows);
+}
+
+interface Throughput {
+  forward: number;
+  train: number;
+}
+
+/** Images per second of inference and of SGD training steps of one model on the current backend. */
+function benchModel(entry: Entry): Throughput {
+  const model = buildModel({ ...entry.spec, ...CIFAR10 });
+  const x = tf.randomNormal([entry.batch, ...CIFAR10.inputShape]);
+  const y = tf.oneHot(tf.randomUniform([entry.batch], 0, 10, 'int32') as tf.Tensor1D, 10);
+  const optimizer = tf.train.momentum(0.01, 0.9);
+  const forward = timeIt(() => {
+    const logits = model.predict(x) as tf.Tensor;
+    logits.dataSync();
+    logits.dispose();
+  }, STEPS);
+  const train = timeIt(() => {
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
+    loss?.dataSync();
+    loss?.dispose();
+  }, STEPS);
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return { forward: entry.batch / forward, train: entry.batch / train };
+}
+
+/** The same models in PyTorch, NCHW, 2 threads; prints one JSON line per model. */
+const TORCH_SCRIPT = String.raw`
+import json, sys, time, torch, torch.nn as nn, torch.nn.functional as F
+torch.set_num_threads(2)
+
+def conv(i, o, k, s=1, g=1):
+    return nn.Conv2d(i, o, k, s, k // 2, groups=g, bias=False)
+
+def bn_relu(c):
+    return [nn.BatchNorm2d(c), nn.ReLU()]
+
+class Residual(nn.Module):
+    def __init__(s, body, short, post_relu):
+        super().__init__(); s.body, s.short, s.post = body, short, post_relu
+    def forward(s, x):
+        y = s.body(x) + s.short(x)
+        return F.relu(y) if s.post else y
+
+def projection(i, o, stride, with_bn=True):
+    if stride == 1 and i == o: return nn.Identity()
+    return nn.Sequential(conv(i, o, 1, stride), *( [nn.BatchNorm2d(o)] if with_bn else []))
+
+def resnet(depth):
+    n, bottleneck = (depth - 2) // 6, depth >= 44
+    layers, i = [conv(3, 16, 3), *bn_relu(16)], 16
+    for planes, stride in ((16, 1), (32, 2), (64, 2)):
+        for b in range(n):
+            st = stride if b == 0 else 1
+            if bottleneck:
+                o = planes * 4
+                body = nn.Sequential(conv(i, planes, 1), *bn_relu(planes), conv(planes, planes, 3, st), *bn_relu(planes), conv(planes, o, 1), nn.BatchNorm2d(o))
+            else:
+                o = planes
+                body = nn.Sequential(conv(i, o, 3, st), *bn_relu(o), conv(o, o, 3), nn.BatchNorm2d(o))
+            layers.append(Residual(body, projection(i, o, st), True)); i = o
+    return layers, i
+
+class PreAct(nn.Module):
+    def __init__(s, i, o, stride, drop=0.0):
+        super().__init__()
+        s.pre = nn.Sequential(*bn_relu(i))
+        s.body = nn.Sequential(conv(i, o, 3, stride), *bn_relu(o), *([nn.Dropout(drop)] if drop > 0 else []), conv(o, o, 3))
+        s.short = None if stride == 1 and i == o else conv(i, o, 1, stride)
+    def forward(s, x):
+        a = s.pre(x)
+        return s.body(a) + (x if s.short is None else s.short(a))
+
+def preact(stem, widths, n):
+    layers, i = [conv(3, stem, 3)], stem
+    for k, o in enumerate(widths):
+        for b in range(n):
+            layers.append(PreAct(i, o, 2 if b == 0 and k > 0 else 1)); i = o
+    return layers + bn_relu(i), i
+
+def resnext(card=8, width=64, depth=29):
+    n = (depth - 2) // 9
+    layers, i = [conv(3, 64, 3), *bn_relu(64)], 64
+    for k in range(3):
+        o, d = 256 << k, card * width << k
+        for b in range(n):
+            st = 2 if b == 0 and k > 0 else 1
+            body = nn.Sequential(conv(i, d, 1), *bn_relu(d), conv(d, d, 3, st, card), *bn_relu(d), conv(d, o, 1), nn.BatchNorm2d(o))
+            layers.append(Residual(body, projection(i, o, st), True)); i = o
+    return layers, i
+
+def build(name):
+    if name.startswith('resnet'): layers, c = resnet(int(name[6:]))
+    elif name == 'preresnet18': layers, c = preact(64, [64, 128, 256, 512], 2)
+    elif name == 'wrn-28-10': layers, c = preact(16, [160, 320, 640], 4)
+    else: layers, c = resnext()
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, 10))
+
+def timed(fn, steps):
+    fn(); times = []
+    for _ in range(steps):
+        t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2]
+
+steps = int(sys.argv[1])
+for name, batch in json.loads(sys.argv[2]):
+    model = build(name)
+    x, y = torch.randn(batch, 3, 32, 32), torch.randint(0, 10, (batch,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    params = sum(p.numel() for p in model.parameters())
+    def forward():
+        model.eval()
+        with torch.no_grad(): model(x)
+    def train():
+        model.train(); opt.zero_grad(); F.cross_entropy(model(x), y).backward(); opt.step()
+    f, t = timed(forward, steps), timed(train, steps)
+    print(json.dumps({'name': name, 'params': params, 'forward': batch / f, 'train': batch / t}), flush=True)
+`;
+
+/** The first python3 that imports torch (a pyenv shim may shadow the system one), or undefined. */
+function findTorchPython(): string | undefined {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (probe.status === 0) return python;
+  }
+  return undefined;
+}
+
+function benchTorch(python: string, entries: Entry[]): Map<string, Throughput> {
+  const args = ['-c', TORCH_SCRIPT, String(STEPS), JSON.stringify(entries.map((e) => [e.name, e.batch]))];
+  const result = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`PyTorch benchmark failed (exit ${result.status})`);
+  const lines = result.stdout.trim().split('\n').filter((l) => l.startsWith('{'));
+  return new Map(lines.map((l) => JSON.parse(l) as Throughput & { name: string }).map((r) => [r.name, r]));
+}
+
+function selectedModels(): Entry[] {
+  const wanted = process.env.BENCH_MODELS?.split(',').map((s) => s.trim());
+  if (wanted === undefined) return MODELS;
+  const unknown = wanted.filter((w) => !MODELS.some((m) => m.name === w));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_MODELS: unknown model(s) ${unknown.join(', ')}; expected ${MODELS.map((m) => m.name).join(', ')}`);
+  }
+  return MODELS.filter((m) => wanted.includes(m.name));
+}
+
+export async function run(): Promise<void> {
+  const info = await setupBackend({ backend: 'wasm' });
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`wasm (SIMD ${info.simd}, single thread); ${os.cpus().length} cores, load average ${load}; figures are pessimistic when the machine is shared`);
+  benchGroupedConv();
+
+  const entries = selectedModels();
+  console.log(`\nModel throughput, CIFAR-10 32x32x3, images/s (best of ${STEPS} step(s) after a warm-up)`);
+  const tfjs = new Map<string, Throughput>();
+  for (const entry of entries) {
+    try {
+      const result = benchModel(entry);
+      tfjs.set(entry.name, result);
+      console.log(`  tfjs-wasm ${entry.name} (batch ${entry.batch}): forward ${fmt(result.forward)}, train ${fmt(result.train)}`);
+    } catch (err) {
+      console.log(`  tfjs-wasm ${entry.name} (batch ${entry.batch}) failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const python = findTorchPython();
+  const torch = python === undefined ? new Map<string, Throughput>() : benchTorch(python, entries);
+  if (python === undefined) console.log('  (no python3 with torch found: PyTorch columns empty)');
+  const rows = entries.map((e) => {
+    const [a, b] = [tfjs.get(e.name), torch.get(e.name)];
+    const ratio = (x?: number, y?: number) => (x !== undefined && y !== undefined ? `${(x / y).toFixed(2)}x` : '-');
+    return [e.name, String(e.batch), fmt(a?.forward), fmt(b?.forward), ratio(a?.forward, b?.forward), fmt(a?.train), fmt(b?.train), ratio(a?.train, b?.train)];
+  });
+  printTable(['model', 'batch', 'fwd tfjs-wasm', 'fwd torch', 'ratio', 'train tfjs-wasm', 'train torch', 'ratio'], rows);
+}
