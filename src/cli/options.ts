@@ -19,3 +19,8 @@ export function integer(value: string): number {
 export function integers(value: string, previous: number[] | undefined): number[] {
   return [...(previous ?? []), integer(value)];
 }
+
+/** Variadic numbers (`--levels 0 0.1 0.2`): commander calls this once per value. */
+export function numbers(value: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), number(value)];
+}

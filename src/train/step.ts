@@ -1,17 +1,11 @@
 /** One optimisation step and one evaluation batch on a layers model. */
+import type { Batch } from '../data/batch.js';
 import { tf, tfl } from '../tf/tf.js';
 import { correctTopK, crossEntropy } from './metrics.js';
 import type { Sgd } from './sgd.js';
 
 /** A batch as produced by the data loader: NHWC float pixels and integer labels. */
-export interface BatchLike {
-  readonly x: Float32Array;
-  readonly y: Int32Array;
-  readonly count: number;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
+export type BatchLike = Batch;
 
 /** Mean loss and correct counts of one batch. */
 export interface BatchResult {

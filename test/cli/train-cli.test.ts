@@ -97,8 +97,11 @@ test('Ctrl-C saves a resumable checkpoint and says how to resume', async () => {
   assert.match(interrupted.stderr, /Resume with: random-erasing train --resume .*checkpoint\.ckpt/);
   const saved = await loadCheckpoint(`${dir}/checkpoint.ckpt`);
   assert.ok(saved.epoch >= 1 && saved.epoch < 50);
-  const resumed = await runCli(['train', '--resume', `${dir}/checkpoint.ckpt`, '--epochs', String(saved.epoch + 1), '--backend', 'wasm']);
+  const resume = ['train', '--resume', `${dir}/checkpoint.ckpt`, '--epochs', String(saved.epoch + 1), '--lr', '0.5', '--backend', 'wasm'];
+  const resumed = await runCli(resume);
   assert.equal(resumed.code, 0, resumed.stderr);
+  // Settings not on the command line come from the checkpoint; a conflicting one is reported.
+  assert.match(resumed.stdout, /Resuming with the checkpoint's settings; ignoring the given lr\n/);
   assert.match(resumed.stdout, /Resumed from .*checkpoint\.ckpt/);
   assert.match(resumed.stdout, /Best acc:/);
   assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).epoch, saved.epoch + 1);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { BACKENDS, PRESETS, type Backend, type Preset } from '../../train/config.js';
 import { interruptSignal } from '../interrupt.js';
-import { integer, integers, number } from '../options.js';
+import { integer, integers, number, numbers } from '../options.js';
 
 interface ExperimentFlags {
   datasets?: string[];
@@ -33,10 +33,6 @@ interface ExperimentFlags {
   levels?: number[];
   occlusionSeed: number;
   occlusionSubset?: number;
-}
-
-function numbers(value: string, previous: number[] | undefined): number[] {
-  return [...(previous ?? []), number(value)];
 }
 
 function strings(value: string, previous: string[] | undefined): string[] {

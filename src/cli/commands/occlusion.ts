@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { BACKENDS, type Backend } from '../../train/config.js';
-import { integer, number } from '../options.js';
+import { integer, numbers } from '../options.js';
 
 interface OcclusionFlags {
   levels?: number[];
@@ -17,10 +17,6 @@ interface OcclusionFlags {
   backend?: Backend;
   out: string;
   json: boolean;
-}
-
-function numbers(value: string, previous: number[] | undefined): number[] {
-  return [...(previous ?? []), number(value)];
 }
 
 /** `label=path` or `path`; a folder means its `checkpoint.ckpt`; the default label is the folder's name. */

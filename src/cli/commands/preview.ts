@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { integer, number } from '../options.js';
+import { integer, integers, number } from '../options.js';
 
 interface PreviewFlags {
   dataset: string;
@@ -24,10 +24,6 @@ interface PreviewFlags {
   objectAware: boolean;
   boxes?: string;
   out: string;
-}
-
-function indexList(value: string, previous: number[] | undefined): number[] {
-  return [...(previous ?? []), integer(value)];
 }
 
 async function preview(flags: PreviewFlags): Promise<void> {
@@ -70,7 +66,7 @@ export function register(program: Command): void {
     .option('--sh <area>', "largest erased area fraction (default: the preset's)", number)
     .option('--r1 <ratio>', "smallest aspect ratio (default: the preset's)", number)
     .option('-n, --samples <n>', 'number of samples (columns), spread over the classes', integer, 8)
-    .option('--indices <i...>', 'exact sample indices instead of --samples', indexList)
+    .option('--indices <i...>', 'exact sample indices instead of --samples', integers)
     .option('--draws <n>', 'erased rows under the originals', integer, 2)
     .option('--seed <n>', 'seed of the sample choice and of the erasing draws', integer, 0)
     .option('--scale <k>', 'integer upscaling of each image (default: at least 112 px per tile)', integer)

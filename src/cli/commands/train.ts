@@ -9,90 +9,27 @@ import { ARCHS, BACKENDS, DEFAULTS, FILL_NAMES, PRESETS, validateConfig, type Tr
 import { interruptSignal } from '../interrupt.js';
 import { integer, integers, number } from '../options.js';
 
-/** Options as commander parses them. */
-interface TrainFlags {
-  dataset: string;
-  arch: TrainConfig['arch'];
-  depth?: number;
-  widenFactor: number;
-  cardinality: number;
-  drop: number;
-  convDropout: number;
-  p: number;
-  sl: number;
-  sh: number;
-  r1: number;
-  preset?: TrainConfig['preset'];
-  fill?: string;
-  noise?: number;
-  epochs: number;
-  startEpoch: number;
-  schedule: number[];
-  gamma: number;
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  wd?: number;
-  nesterov: boolean;
-  labelSmoothing: number;
-  trainBatch: number;
-  testBatch: number;
-  workers: number;
-  checkpoint: string;
-  resume?: string;
-  evaluate: boolean;
+/** Options as commander parses them: the config's fields plus the CLI-only ones. */
+type TrainFlags = Omit<TrainConfig, 'seed' | 'schedule'> & {
+  schedule?: number[];
   manualSeed?: number;
-  dataDir?: string;
-  backend?: TrainConfig['backend'];
-  flip: boolean;
-  crop: boolean;
-  trainSubset?: number;
-  testSubset?: number;
+  wd?: number;
+  evaluate: boolean;
   json: boolean;
-}
+};
 
 /** The run config of parsed flags (`checkpointGiven`: whether -c was set explicitly). */
 export function configFromFlags(flags: TrainFlags, checkpointGiven: boolean): TrainConfig {
-  const seed = flags.manualSeed ?? randomInt(1, 10001);
-  const checkpoint = flags.resume && !checkpointGiven ? path.dirname(flags.resume) : flags.checkpoint;
-  const config: TrainConfig = {
-    dataset: flags.dataset,
-    dataDir: flags.dataDir,
-    arch: flags.arch,
+  const config = {
+    ...flags,
     depth: flags.depth ?? (flags.arch === 'resnet' ? 20 : undefined),
-    widenFactor: flags.widenFactor,
-    cardinality: flags.cardinality,
-    drop: flags.drop,
-    convDropout: flags.convDropout,
-    p: flags.p,
-    sl: flags.sl,
-    sh: flags.sh,
-    r1: flags.r1,
-    preset: flags.preset,
-    fill: flags.fill,
-    noise: flags.noise,
-    flip: flags.flip,
-    crop: flags.crop,
-    epochs: flags.epochs,
-    startEpoch: flags.startEpoch,
-    schedule: flags.schedule,
-    gamma: flags.gamma,
-    lr: flags.lr,
-    momentum: flags.momentum,
+    schedule: flags.schedule ?? [...DEFAULTS.schedule],
     weightDecay: flags.wd ?? flags.weightDecay,
-    nesterov: flags.nesterov,
-    labelSmoothing: flags.labelSmoothing,
-    trainBatch: flags.trainBatch,
-    testBatch: flags.testBatch,
-    workers: flags.workers,
-    checkpoint,
-    resume: flags.resume,
-    seed,
-    backend: flags.backend,
-    trainSubset: flags.trainSubset,
-    testSubset: flags.testSubset,
+    checkpoint: flags.resume && !checkpointGiven ? path.dirname(flags.resume) : flags.checkpoint,
+    seed: flags.manualSeed ?? randomInt(1, 10001),
   };
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as unknown as TrainConfig;
+  const cliOnly = new Set(['manualSeed', 'wd', 'evaluate', 'json']);
+  return Object.fromEntries(Object.entries(config).filter(([k, v]) => v !== undefined && !cliOnly.has(k))) as unknown as TrainConfig;
 }
 
 function defineOptions(cmd: Command): Command {
@@ -164,13 +101,34 @@ async function runTraining(config: TrainConfig, json: boolean): Promise<void> {
   }
 }
 
+/** Config fields named differently from their flag's attribute. */
+const FIELD_OF_FLAG: Record<string, keyof TrainConfig> = { manualSeed: 'seed', wd: 'weightDecay' };
+
+/**
+ * With --resume, settings not given on the command line come from the checkpoint (the run continues
+ * as it was started, epochs included); given ones are passed on, and train() reports those it ignores.
+ */
+async function withCheckpointSettings(config: TrainConfig, cmd: Command): Promise<TrainConfig> {
+  if (!config.resume || cmd.opts().evaluate) return config;
+  const { loadCheckpoint } = await import('../../train/checkpoint.js');
+  const saved = (await loadCheckpoint(config.resume)).config;
+  const given = new Set<string>(
+    cmd.options.map((o) => o.attributeName()).filter((name) => cmd.getOptionValueSource(name) === 'cli').map((name) => FIELD_OF_FLAG[name] ?? name),
+  );
+  const merged: Record<string, unknown> = { ...config };
+  for (const [key, value] of Object.entries(saved)) {
+    if (!given.has(key) && key !== 'checkpoint' && key !== 'resume') merged[key] = value;
+  }
+  return merged as unknown as TrainConfig;
+}
+
 /** Add the `train` subcommand. */
 export function register(program: Command): void {
   defineOptions(program.command('train').description('train a model as the paper does (flags and defaults of the reference cifar.py / fashionmnist.py)'))
     .action(async (flags: TrainFlags, cmd: Command) => {
-      const config = configFromFlags({ ...flags, schedule: flags.schedule ?? [...DEFAULTS.schedule] }, cmd.getOptionValueSource('checkpoint') !== 'default');
+      const config = configFromFlags(flags, cmd.getOptionValueSource('checkpoint') !== 'default');
       validateConfig(config);
       if (flags.evaluate) await runEvaluate(config, flags.json);
-      else await runTraining(config, flags.json);
+      else await runTraining(await withCheckpointSettings(config, cmd), flags.json);
     });
 }
