@@ -30,7 +30,7 @@ function svgEl<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<stri
 
 const WIDTH = 360;
 const HEIGHT = 180;
-const PAD = { left: 36, right: 8, top: 8, bottom: 28 };
+const PAD = { left: 36, right: 18, top: 8, bottom: 28 };
 
 /** Render `hist` as bars in `container`, labelling a few bin edges. */
 export function renderHistogram(container: HTMLElement, hist: Histogram, label: string, format: (x: number) => string): void {
