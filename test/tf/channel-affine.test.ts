@@ -1,4 +1,4 @@
-/** The wasm per-channel affine kernels (FusedBatchNorm forward, broadcast Multiply) against cpu. */
+/** The wasm per-channel affine kernels (FusedBatchNorm forward, broadcast Multiply/Add/Sub) against cpu. */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setupBackend } from '../../src/tf/backend.js';
@@ -55,9 +55,11 @@ describe('wasm per-channel affine kernels', () => {
     [[4, 5, 6, 7], [5, 1, 1]],
     [[3], [3]],
   ];
-  for (const [a, b] of products) {
-    it(`Multiply ${a.join('x')} by ${b.join('x')}`, async () => {
-      await compare('Multiply', { a: input(a, 12), b: input(b, 13) }, {});
-    });
+  for (const kernel of ['Multiply', 'Add', 'Sub']) {
+    for (const [a, b] of products) {
+      it(`${kernel} ${a.join('x')} and ${b.join('x')}`, async () => {
+        await compare(kernel, { a: input(a, 12), b: input(b, 13) }, {});
+      });
+    }
   }
 });

@@ -1,8 +1,8 @@
 /**
  * Per-channel affine kernels for wasm, run as a 1x1 depthwise convolution with bias (XNNPACK):
- * the FusedBatchNorm forward pass (y = x·a + b with a = scale/√(var+ε), b = offset − mean·a) and
- * Multiply of a tensor by a vector broadcast along its last axis (the batch-norm input gradient).
- * Shapes outside these patterns use the stock kernels.
+ * the FusedBatchNorm forward pass (y = x·a + b with a = scale/√(var+ε), b = offset − mean·a), and
+ * Multiply, Add and Sub of a tensor and a vector broadcast along its last axis (batch-norm
+ * statistics and gradients). Shapes outside these patterns use the stock kernels.
  */
 import { tf, type BackendWasm } from '../tf.js';
 import { KernelScope } from './kernel-scope.js';
@@ -44,20 +44,37 @@ function fusedBatchNorm(args: KernelArgs<{ varianceEpsilon: number }>): tf.Tenso
   });
 }
 
-const stockMultiply = stockKernel(tf.Multiply);
+/** How a binary op applies a per-channel vector v to x: the scale and shift of x·scale + shift. */
+type VectorOp = (v: Float32Array, vectorFirst: boolean) => [Float32Array | undefined, Float32Array | undefined];
 
-function multiply(args: KernelArgs): tf.TensorInfo {
-  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const [big, small] = isChannelVector(b, a) ? [a, b] : isChannelVector(a, b) ? [b, a] : [];
-  // Only worth it (and only needed) when the vector is actually broadcast over many rows.
-  if (big === undefined || small === undefined || tf.util.sizeFromShape(big.shape) < 4 * small.shape[small.shape.length - 1]) {
-    return stockMultiply.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-  }
-  return KernelScope.run(args.backend, (s) => s.channelAffine(big, s.values(small).slice()));
+const VECTOR_OPS: Record<string, VectorOp> = {
+  [tf.Multiply]: (v) => [v, undefined],
+  [tf.Add]: (v) => [undefined, v],
+  [tf.Sub]: (v, vectorFirst) => (vectorFirst ? [v.map(() => -1), v] : [undefined, v.map((e) => -e)]),
+};
+
+function makeBinary(kernelName: string): tf.KernelConfig {
+  const stock = stockKernel(kernelName);
+  const op = VECTOR_OPS[kernelName];
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const vectorFirst = !isChannelVector(b, a) && isChannelVector(a, b);
+    const [big, small] = vectorFirst ? [b, a] : [a, b];
+    const channels = small.shape[small.shape.length - 1];
+    // Only worth it (and only needed) when the vector is broadcast over many rows.
+    if ((!vectorFirst && !isChannelVector(b, a)) || tf.util.sizeFromShape(big.shape) < 4 * channels) {
+      return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    }
+    return KernelScope.run(args.backend, (s) => {
+      const [scale, shift] = op(s.values(small).slice(), vectorFirst);
+      return s.channelAffine(big, scale ?? new Float32Array(channels).fill(1), shift);
+    });
+  };
+  return { ...stock, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
-/** Kernel configs for FusedBatchNorm and Multiply on wasm. */
+/** Kernel configs for FusedBatchNorm, Multiply, Add and Sub on wasm. */
 export const channelAffineConfigs: readonly tf.KernelConfig[] = [
   { ...stockBatchNorm, kernelFunc: fusedBatchNorm as unknown as tf.KernelFunc },
-  { ...stockMultiply, kernelFunc: multiply as unknown as tf.KernelFunc },
+  ...Object.keys(VECTOR_OPS).map(makeBinary),
 ];

@@ -5,6 +5,7 @@ import { channelAffineConfigs } from './channel-affine.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
+import { sharedCopyConfigs } from './shared-copies.js';
 
 /** Kernels this module registers for backend `wasm`, replacing any stock version. */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
@@ -12,6 +13,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   ...pooledReduceConfigs,
   ...channelAffineConfigs,
+  ...sharedCopyConfigs,
 ];
 
 /** Gradients this module replaces for every backend. */
