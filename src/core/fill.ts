@@ -5,7 +5,6 @@
 import type { Fill } from './erasing-options.js';
 import type { PixelArray } from './image.js';
 import type { Rng } from './rng.js';
-import { zigguratNormal } from './ziggurat.js';
 
 /** Element type of the pixels being erased. */
 export type PixelDtype = 'uint8' | 'float32';
@@ -46,7 +45,8 @@ function scalarDraw(fill: Exclude<Fill, { kind: 'constant' }>, dtype: PixelDtype
   if (fill.kind === 'normal') {
     const mean = fill.mean ?? 0;
     const std = fill.std ?? 1;
-    return (rng) => q(mean + std * zigguratNormal(rng));
+    const one = new Float32Array(1);
+    return (rng) => q(rng.fillNormal(one, 0, 1, mean, std)[0]);
   }
   const low = fill.low ?? 0;
   const high = fill.high ?? (dtype === 'uint8' ? 255 : 1);
@@ -70,13 +70,16 @@ class Bits {
 }
 
 const TWO_POW_M32 = 2 ** -32;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Full-range uint8 noise: four bytes from each 32-bit draw, little end first. */
 function bytePixels(): PixelWriter {
   const bits = new Bits();
   return (out, offset, n, rng) => {
     const words = bits.draw(rng, Math.ceil(n / 4));
-    for (let i = 0; i < n; i++) out[offset + i] = (words[i >>> 2] >>> ((i & 3) << 3)) & 255;
+    // On little-endian platforms (all mainstream ones) the words' memory holds exactly these bytes.
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(words.buffer, 0, n), offset);
+    else for (let i = 0; i < n; i++) out[offset + i] = (words[i >>> 2] >>> ((i & 3) << 3)) & 255;
   };
 }
 
