@@ -11,6 +11,9 @@ export type PresetName = 'reference' | 'paper' | 'torchvision' | 'timm';
 /** The CIFAR channel means the reference code writes, after normalisation, into erased regions. */
 export const REFERENCE_MEAN = [0.4914, 0.4822, 0.4465] as const;
 
+/** What the three Python implementations share: size first, strict fit, Python's round(), one region. */
+const PYTHON_GEOMETRY = { placement: 'size-first', fit: 'strict', rounding: 'half-even', minCount: 1 } as const;
+
 /** Per-preset options; see docs/core.md for a side-by-side table. */
 export const PRESETS: Readonly<Record<PresetName, RandomErasingOptions>> = {
   /** zhunzhong07/Random-Erasing transforms.py. */
@@ -20,12 +23,9 @@ export const PRESETS: Readonly<Record<PresetName, RandomErasingOptions>> = {
     sh: 0.4,
     r1: 0.3,
     aspectSampling: 'uniform',
-    placement: 'size-first',
-    fit: 'strict',
-    rounding: 'half-even',
+    ...PYTHON_GEOMETRY,
     maxAttempts: 100,
     fill: { kind: 'constant', value: REFERENCE_MEAN, gray: REFERENCE_MEAN[0] },
-    minCount: 1,
   },
   /** Algorithm 1 of the paper: corner drawn with the size, retried until x + We <= W and y + He <= H. */
   paper: {
@@ -49,12 +49,9 @@ export const PRESETS: Readonly<Record<PresetName, RandomErasingOptions>> = {
     r1: 0.3,
     r2: 3.3,
     aspectSampling: 'log-uniform',
-    placement: 'size-first',
-    fit: 'strict',
-    rounding: 'half-even',
+    ...PYTHON_GEOMETRY,
     maxAttempts: 10,
     fill: { kind: 'constant', value: 0 },
-    minCount: 1,
   },
   /** timm RandomErasing defaults (mode='const'; mode 'rand' = normal per channel, 'pixel' = normal per pixel). */
   timm: {
@@ -63,12 +60,9 @@ export const PRESETS: Readonly<Record<PresetName, RandomErasingOptions>> = {
     sh: 1 / 3,
     r1: 0.3,
     aspectSampling: 'log-uniform',
-    placement: 'size-first',
-    fit: 'strict',
-    rounding: 'half-even',
+    ...PYTHON_GEOMETRY,
     maxAttempts: 10,
     fill: { kind: 'constant', value: 0 },
-    minCount: 1,
   },
 };
 

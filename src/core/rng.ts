@@ -75,6 +75,11 @@ function zigguratSlowPath(rng: Rng, hz: number, iz: number): number {
   }
 }
 
+/** 32-bit draws of one {@link Rng.fillNormal} chunk, read signed. */
+const CHUNK = 256;
+const chunkWords = new Uint32Array(CHUNK);
+const chunkSigned = new Int32Array(chunkWords.buffer);
+
 /** Rejected ziggurat draws of the current {@link Rng.fillNormal} call: index and 32-bit draw. */
 let rejectedIndex = new Int32Array(64);
 let rejectedBits = new Int32Array(64);
@@ -206,38 +211,26 @@ export class Rng {
 
   /**
    * Fill out[offset..offset+n) with mean + std * z, z standard normal by the ziggurat method (see
-   * the module comment): one 32-bit draw per value in one tight loop; the few rejected values
-   * (1.5%) are then finished in index order with further draws.
+   * the module comment): one 32-bit draw per value, drawn in chunks by {@link Rng.fillUint32}; the
+   * few rejected values (1.5%) are then finished in index order with further draws.
    */
   fillNormal(out: Float32Array, offset: number, n: number, mean = 0, std = 1): Float32Array {
-    // | 0 keeps the loop in int32 arithmetic (the fields may hold uint32 values stored as doubles).
-    let s0 = this.s0 | 0;
-    let s1 = this.s1 | 0;
-    let s2 = this.s2 | 0;
-    let s3 = this.s3 | 0;
     let rejected = 0;
-    for (let i = 0; i < n; i++) {
-      const u = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
-      const hz = u >> 8;
-      const iz = u & 255;
-      out[offset + i] = mean + std * (hz * wn[iz]);
-      if (Math.abs(hz) >= kn[iz]) {
-        if (rejected === rejectedIndex.length) growRejected();
-        rejectedIndex[rejected] = i;
-        rejectedBits[rejected++] = u;
+    for (let base = 0; base < n; base += CHUNK) {
+      const m = Math.min(CHUNK, n - base);
+      this.fillUint32(chunkWords, 0, m);
+      for (let k = 0; k < m; k++) {
+        const u = chunkSigned[k];
+        const hz = u >> 8;
+        const iz = u & 255;
+        out[offset + base + k] = mean + std * (hz * wn[iz]);
+        if (Math.abs(hz) >= kn[iz]) {
+          if (rejected === rejectedIndex.length) growRejected();
+          rejectedIndex[rejected] = base + k;
+          rejectedBits[rejected++] = u;
+        }
       }
     }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
     for (let j = 0; j < rejected; j++) {
       const u = rejectedBits[j];
       out[offset + rejectedIndex[j]] = mean + std * zigguratSlowPath(this, u >> 8, u & 255);
