@@ -54,6 +54,9 @@ describe('wasm per-channel affine kernels', () => {
     [[4, 5, 6, 7], [4, 5, 6, 7]],
     [[4, 5, 6, 7], [5, 1, 1]],
     [[3], [3]],
+    [[], []],
+    [[4, 5, 6, 7], []],
+    [[], [6, 7]],
   ];
   for (const kernel of ['Multiply', 'Add', 'Sub']) {
     for (const [a, b] of products) {

@@ -18,6 +18,7 @@ function stockKernel(kernelName: string): tf.KernelConfig {
 /** Whether `v` is a float32 vector over the last axis of `x` ([C] or [1, …, 1, C]). */
 function isChannelVector(v: tf.TensorInfo | undefined, x: tf.TensorInfo): boolean {
   if (v === undefined || v.dtype !== 'float32' || x.dtype !== 'float32') return false;
+  if (v.shape.length === 0 || x.shape.length === 0) return false;
   const channels = x.shape[x.shape.length - 1];
   const leading = v.shape.slice(0, -1);
   return v.shape.length <= x.shape.length && v.shape[v.shape.length - 1] === channels && leading.every((d) => d === 1);
