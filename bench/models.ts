@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { findTorchPython } from '../test/models/torch-python.js';
 import { buildModel } from '../src/models/registry.js';
 import type { ModelSpec } from '../src/models/spec.js';
 import { groupedConv2d, type GroupedConvMethod } from '../src/tf/grouped-conv.js';
@@ -233,15 +234,6 @@ for name, batch in json.loads(sys.argv[2]):
     f, t = timed(forward, steps), timed(train, steps)
     print(json.dumps({'name': name, 'params': params, 'forward': batch / f, 'train': batch / t}), flush=True)
 `;
-
-/** The first python3 that imports torch (a pyenv shim may shadow the system one), or undefined. */
-function findTorchPython(): string | undefined {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    if (probe.status === 0) return python;
-  }
-  return undefined;
-}
 
 function benchTorch(python: string, entries: Entry[]): Map<string, Throughput> {
   const args = ['-c', TORCH_SCRIPT, String(STEPS), JSON.stringify(entries.map((e) => [e.name, e.batch]))];
