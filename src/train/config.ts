@@ -4,6 +4,7 @@
  * messages name the flag.
  */
 import type { Fill } from '../core/erasing-options.js';
+import { resolveSpec, type ModelSpec } from '../models/spec.js';
 
 /** Architectures the model registry builds. */
 export const ARCHS = ['resnet', 'preresnet18', 'wrn', 'resnext'] as const;
@@ -138,6 +139,35 @@ export function parseFill(text: string): Fill {
   return { kind: 'constant', value };
 }
 
+/** The model spec of a config: only the options that apply to its architecture. */
+export function modelSpecOf(config: TrainConfig, numClasses: number, inputShape: [number, number, number]): ModelSpec {
+  const spec: ModelSpec = { arch: config.arch, numClasses, inputShape, seed: config.seed, convDropout: config.convDropout };
+  if (config.arch !== 'preresnet18' && config.depth !== undefined) spec.depth = config.depth;
+  if (config.arch === 'wrn') spec.widenFactor = config.widenFactor;
+  if (config.arch === 'resnext') spec.cardinality = config.cardinality;
+  if (config.arch === 'wrn' || config.drop !== 0) spec.drop = config.drop;
+  return spec;
+}
+
+const MODEL_FLAGS: ReadonlyArray<[string, string]> = [
+  ['convDropout', '--conv-dropout'],
+  ['depth', '--depth'],
+  ['widenFactor', '--widen-factor'],
+  ['cardinality', '--cardinality'],
+  ['drop', '--drop'],
+];
+
+/** Check the model options against the architecture (before any data is loaded). */
+function checkModel(c: TrainConfig): void {
+  try {
+    resolveSpec(modelSpecOf(c, 10, [32, 32, 3]));
+  } catch (error) {
+    const message = (error as Error).message;
+    const flag = MODEL_FLAGS.find(([option]) => message.includes(option))?.[1] ?? '--arch';
+    throw new ConfigError(flag, message.replace(/^model spec: /, ''));
+  }
+}
+
 /** Throw a {@link ConfigError} naming the flag of the first invalid field. */
 export function validateConfig(c: TrainConfig): void {
   check(typeof c.dataset === 'string' && c.dataset.length > 0, '--dataset', 'expected a dataset name or folder');
@@ -171,6 +201,7 @@ export function validateConfig(c: TrainConfig): void {
   check(c.backend === undefined || (BACKENDS as readonly string[]).includes(c.backend), '--backend', `expected one of ${BACKENDS.join(', ')}, got '${c.backend}'`);
   check(c.trainSubset === undefined || isInt(c.trainSubset, 1), '--train-subset', `expected a positive integer, got ${c.trainSubset}`);
   check(c.testSubset === undefined || isInt(c.testSubset, 1), '--test-subset', `expected a positive integer, got ${c.testSubset}`);
+  checkModel(c);
 }
 
 /** A complete config: defaults, then `overrides`; the seed must be given. */

@@ -10,7 +10,7 @@ import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { CheckpointState } from './checkpoint.js';
 import { writeWeights } from './model-state.js';
-import { modelSpecOf } from './trainer.js';
+import { modelSpecOf } from './config.js';
 
 /** The model of a checkpoint, weights loaded (`file` names it in errors). */
 export function modelFromCheckpoint(state: CheckpointState, file: string): tfl.LayersModel {

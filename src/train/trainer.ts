@@ -5,12 +5,12 @@
  * curves plot are rewritten atomically. A resumed run continues bit-for-bit where it stopped.
  */
 import { Rng } from '../core/rng.js';
-import { buildModel, type ModelSpec } from '../models/index.js';
+import { buildModel } from '../models/index.js';
 import { setupBackend } from '../tf/backend.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { encodeCheckpoint, loadCheckpoint, type CheckpointState, type PartialEpoch } from './checkpoint.js';
-import { RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
+import { modelSpecOf, RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
 import { openTrainData, type TrainData } from './data-source.js';
 import { writeHistoryFiles, type EpochRecord } from './history.js';
 import { readDropoutRng, readWeights, writeDropoutRng, writeWeights } from './model-state.js';
@@ -50,16 +50,6 @@ export interface TrainResult {
   readonly interrupted: boolean;
   readonly paths: RunPaths;
   readonly model?: tfl.LayersModel;
-}
-
-/** The model spec of a config: only the options that apply to its architecture. */
-export function modelSpecOf(config: TrainConfig, numClasses: number, inputShape: [number, number, number]): ModelSpec {
-  const spec: ModelSpec = { arch: config.arch, numClasses, inputShape, seed: config.seed, convDropout: config.convDropout };
-  if (config.arch !== 'preresnet18' && config.depth !== undefined) spec.depth = config.depth;
-  if (config.arch === 'wrn') spec.widenFactor = config.widenFactor;
-  if (config.arch === 'resnext') spec.cardinality = config.cardinality;
-  if (config.arch === 'wrn' || config.drop !== 0) spec.drop = config.drop;
-  return spec;
 }
 
 /** The config a resumed run uses: the checkpoint's, with the caller's runtime fields. */
@@ -193,7 +183,16 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
   if (!hooks.data || effective.backend) await setupBackend({ backend: effective.backend });
   await writeRunDescription(paths, effective);
   const data = hooks.data ?? (await openTrainData(effective));
-  const model = (hooks.buildModel ?? ((c, n, s) => buildModel(modelSpecOf(c, n, s))))(effective, data.numClasses, data.inputShape);
+  const closeData = async () => {
+    if (!hooks.data) await data.close();
+  };
+  let model: tfl.LayersModel;
+  try {
+    model = (hooks.buildModel ?? ((c, n, s) => buildModel(modelSpecOf(c, n, s))))(effective, data.numClasses, data.inputShape);
+  } catch (error) {
+    await closeData();
+    throw error;
+  }
   const state: RunState = saved
     ? { epoch: saved.epoch, partial: saved.partial, bestAcc: saved.bestAcc, history: [...saved.history] }
     : { epoch: effective.startEpoch, partial: null, bestAcc: 0, history: [] };
@@ -207,7 +206,7 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
     interrupted = await run.loop();
   } finally {
     run.dispose();
-    if (!hooks.data) await data.close();
+    await closeData();
     if (!hooks.keepModel) model.dispose();
   }
   if (!interrupted) reporter.message(`Best acc: ${state.bestAcc}`);

@@ -37,6 +37,8 @@ test('invalid values fail before any work, naming the flag', async () => {
     [['--schedule', 'x'], /--schedule.*expected a number, got 'x'/],
     [['--backend', 'gpu'], /--backend.*gpu/],
     [['--train-batch', '0'], /--train-batch: expected a positive integer, got 0/],
+    [['--depth', '7'], /--depth: depth 7 is not valid for resnet: expected 6n\+2/],
+    [['--arch', 'wrn', '--depth', '20'], /--depth: depth 20 is not valid for wrn: expected 6n\+4/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runCli(['train', '-c', `${dir}/run`, ...args]);
