@@ -40,7 +40,8 @@ export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng
   const { data, width: W, height: H, channels: C } = image;
   const rowLength = r.width * C;
   if (rowLength === 0) return;
-  if (image.layout === 'hwc') {
+  if (image.layout === 'hwc' || C === 1) {
+    // With one channel, chw and hwc are the same memory order: rows are written directly.
     for (let y = r.top; y < r.top + r.height; y++) write(data, (y * W + r.left) * C, rowLength, rng);
     return;
   }
