@@ -45,14 +45,17 @@ export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng
     for (let y = r.top; y < r.top + r.height; y++) write(data, (y * W + r.left) * C, rowLength, rng);
     return;
   }
-  const plane = H * W;
   for (let y = r.top; y < r.top + r.height; y++) {
     write(scratch, 0, rowLength, rng);
-    const rowStart = y * W + r.left;
-    for (let c = 0; c < C; c++) {
-      const base = c * plane + rowStart;
-      for (let x = 0; x < r.width; x++) data[base + x] = scratch[x * C + c];
-    }
+    spreadRow(data, scratch, y * W + r.left, H * W, C, r.width);
+  }
+}
+
+/** Spread one hwc-ordered row of `width` pixels over the channel planes of a chw image. */
+function spreadRow(data: PixelArray, row: PixelArray, start: number, plane: number, channels: number, width: number): void {
+  for (let c = 0; c < channels; c++) {
+    const base = c * plane + start;
+    for (let x = 0, i = c; x < width; x++, i += channels) data[base + x] = row[i];
   }
 }
 

@@ -75,21 +75,43 @@ function zigguratSlowPath(rng: Rng, hz: number, iz: number): number {
   }
 }
 
-/** 32-bit draws of one {@link Rng.fillNormal} chunk, read signed. */
-const CHUNK = 256;
-const chunkWords = new Uint32Array(CHUNK);
-const chunkSigned = new Int32Array(chunkWords.buffer);
-
 /** Rejected ziggurat draws of the current {@link Rng.fillNormal} call: index and 32-bit draw. */
-let rejectedIndex = new Int32Array(64);
-let rejectedBits = new Int32Array(64);
+let rejectedIndex = new Int32Array(0);
+let rejectedBits = new Int32Array(0);
+/** Generator state while {@link fastNormals} runs (int32 words keep its loop in integer arithmetic). */
+const normalState = new Int32Array(4);
 
-function growRejected(): void {
-  const index = new Int32Array(2 * rejectedIndex.length);
-  const bits = new Int32Array(2 * rejectedBits.length);
-  index.set(rejectedIndex);
-  bits.set(rejectedBits);
-  [rejectedIndex, rejectedBits] = [index, bits];
+/**
+ * The fast pass of {@link Rng.fillNormal}: advances the xoshiro128** state `st` once per value and
+ * writes every value the ziggurat accepts at once; returns how many were rejected (listed in
+ * rejectedIndex / rejectedBits). The xoshiro step is written out here, as in Rng.nextUint32, because
+ * one tight loop is about 1.7x faster than drawing the words first.
+ */
+function fastNormals(st: Int32Array, out: Float32Array, offset: number, n: number, mean: number, std: number): number {
+  let [s0, s1, s2, s3] = [st[0], st[1], st[2], st[3]];
+  const index = rejectedIndex;
+  const bits = rejectedBits;
+  let rejected = 0;
+  for (let i = 0; i < n; i++) {
+    const m = Math.imul(s1, 5);
+    const u = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    const hz = u >> 8;
+    const iz = u & 255;
+    out[offset + i] = mean + std * (hz * wn[iz]);
+    if (Math.abs(hz) >= kn[iz]) {
+      index[rejected] = i;
+      bits[rejected++] = u;
+    }
+  }
+  [st[0], st[1], st[2], st[3]] = [s0, s1, s2, s3];
+  return rejected;
 }
 
 function fmix32(h: number): number {
@@ -211,26 +233,15 @@ export class Rng {
 
   /**
    * Fill out[offset..offset+n) with mean + std * z, z standard normal by the ziggurat method (see
-   * the module comment): one 32-bit draw per value, drawn in chunks by {@link Rng.fillUint32}; the
-   * few rejected values (1.5%) are then finished in index order with further draws.
+   * the module comment): one 32-bit draw per value in one tight loop; the few rejected values
+   * (1.5%) are then finished in index order with further draws.
    */
   fillNormal(out: Float32Array, offset: number, n: number, mean = 0, std = 1): Float32Array {
-    let rejected = 0;
-    for (let base = 0; base < n; base += CHUNK) {
-      const m = Math.min(CHUNK, n - base);
-      this.fillUint32(chunkWords, 0, m);
-      for (let k = 0; k < m; k++) {
-        const u = chunkSigned[k];
-        const hz = u >> 8;
-        const iz = u & 255;
-        out[offset + base + k] = mean + std * (hz * wn[iz]);
-        if (Math.abs(hz) >= kn[iz]) {
-          if (rejected === rejectedIndex.length) growRejected();
-          rejectedIndex[rejected] = base + k;
-          rejectedBits[rejected++] = u;
-        }
-      }
-    }
+    if (rejectedIndex.length < n) [rejectedIndex, rejectedBits] = [new Int32Array(n), new Int32Array(n)];
+    const st = normalState;
+    [st[0], st[1], st[2], st[3]] = [this.s0, this.s1, this.s2, this.s3];
+    const rejected = fastNormals(st, out, offset, n, mean, std);
+    [this.s0, this.s1, this.s2, this.s3] = [st[0], st[1], st[2], st[3]];
     for (let j = 0; j < rejected; j++) {
       const u = rejectedBits[j];
       out[offset + rejectedIndex[j]] = mean + std * zigguratSlowPath(this, u >> 8, u & 255);
