@@ -6,6 +6,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
 import { sharedCopyConfigs } from './shared-copies.js';
+import { sliceConfig } from './strided-slice-copy.js';
 
 /** Kernels this module registers for backend `wasm`, replacing any stock version. */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
@@ -14,6 +15,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   ...pooledReduceConfigs,
   ...channelAffineConfigs,
   ...sharedCopyConfigs,
+  sliceConfig,
 ];
 
 /** Gradients this module replaces for every backend. */

@@ -1,0 +1,41 @@
+/** The heap-to-heap wasm Slice against the cpu backend (contiguous, strided, every rank). */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { setupBackend } from '../../src/tf/backend.js';
+import { tf } from '../../src/tf/tf.js';
+import { runKernelOn, seededValues } from './helpers.js';
+
+const CASES: Array<[number[], number[], number[]]> = [
+  [[10], [3], [4]],
+  [[6, 7], [1, 2], [4, 5]],
+  [[6, 7], [2, 0], [3, 7]],
+  [[5, 9, 9, 4], [0, 1, 1, 0], [5, 8, 8, 4]],
+  [[5, 9, 9, 4], [1, 0, 3, 1], [3, 9, 2, 2]],
+  [[2, 3, 4, 5, 6], [1, 1, 0, 2, 3], [1, 2, 4, 3, 3]],
+  [[4, 4, 4], [0, 0, 0], [4, 4, 4]],
+  [[4, 4], [1, 1], [0, 3]],
+];
+
+describe('wasm Slice', () => {
+  before(async () => {
+    await setupBackend({ backend: 'wasm' });
+  });
+
+  for (const [shape, begin, size] of CASES) {
+    it(`slices ${size.join('x')} at [${begin.join(', ')}] of ${shape.join('x')}`, async () => {
+      const inputs = { x: { values: seededValues(shape.reduce((a, b) => a * b), 14), shape } };
+      const expected = await runKernelOn('cpu', tf.Slice, inputs, { begin, size });
+      const actual = await runKernelOn('wasm', tf.Slice, inputs, { begin, size });
+      assert.deepEqual(actual.shape, expected.shape);
+      assert.deepEqual(Array.from(actual.values), Array.from(expected.values));
+    });
+  }
+
+  it('slices int32 tensors', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32');
+    const part = tf.slice(x, [0, 1], [2, 2]);
+    assert.deepEqual([part.dtype, ...part.dataSync()], ['int32', 2, 3, 5, 6]);
+    tf.dispose([x, part]);
+  });
+});
