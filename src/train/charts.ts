@@ -20,6 +20,8 @@ export interface LineChartOptions {
   readonly title?: string;
   readonly xTitle?: string;
   readonly yTitle?: string;
+  /** The x values are integers (epochs, counts): whole-number ticks only. */
+  readonly integerX?: boolean;
   readonly width?: number;
   readonly height?: number;
 }
@@ -35,7 +37,12 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
     transform: [{ fold: [...options.series], as: ['series', 'value'] }],
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: options.x, type: 'quantitative', title: options.xTitle ?? options.x },
+      x: {
+        field: options.x,
+        type: 'quantitative',
+        title: options.xTitle ?? options.x,
+        ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+      },
       y: { field: 'value', type: 'quantitative', title: options.yTitle ?? 'value', scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: null, sort: [...options.series] },
     },

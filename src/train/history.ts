@@ -50,8 +50,8 @@ export function curvesChart(history: readonly EpochRecord[], title?: string) {
   }));
   return sideBySide(
     [
-      lineChart({ rows, x: 'epoch', series: ['train loss', 'test loss'], title: 'Loss', yTitle: 'cross-entropy' }),
-      lineChart({ rows, x: 'epoch', series: ['train top-1', 'test top-1', 'test top-5'], title: 'Accuracy', yTitle: '%' }),
+      lineChart({ rows, x: 'epoch', integerX: true, series: ['train loss', 'test loss'], title: 'Loss', yTitle: 'cross-entropy' }),
+      lineChart({ rows, x: 'epoch', integerX: true, series: ['train top-1', 'test top-1', 'test top-5'], title: 'Accuracy', yTitle: '%' }),
     ],
     title,
   );
