@@ -116,3 +116,14 @@ test('resuming from a corrupt checkpoint fails with a clear error', async () => 
   assert.equal(code, 1);
   assert.match(stderr, /checkpoint .*checkpoint\.ckpt: (truncated|corrupt)/);
 });
+
+test('--json prints one JSON object per line on stdout', async () => {
+  const dir = await tempDir();
+  const { code, stdout, stderr } = await runCli(tinyRun(data, dir, ['--epochs', '1', '--json']));
+  assert.equal(code, 0, stderr);
+  const events = stdout.trim().split('\n').map((line) => JSON.parse(line));
+  assert.deepEqual(events.map((e) => e.event), ['epoch', 'epoch-end', 'done']);
+  assert.equal(events[1].epoch, 1);
+  assert.equal(events[2].bestAcc, events[1].bestAcc);
+  assert.equal(events[2].dir, dir);
+});
