@@ -187,3 +187,18 @@ test('reference preset writes its channel means, and the first mean into graysca
   const gray = re.plan({ height: 28, width: 28, channels: 1 }, 'float32', Rng.fromSeed(1));
   assert.deepEqual(Array.from(gray.fills[0]), [Math.fround(0.4914)]);
 });
+
+test('transform() erases a copy like apply; applyBatch honours inPlace and out', () => {
+  const re = new RandomErasing('paper', { p: 1 });
+  const image = imageView(Float32Array.from({ length: 3 * 10 * 12 }, (_, i) => i), { height: 10, width: 12, channels: 3 });
+  assert.deepEqual(re.transform()(image, Rng.fromSeed(2)), re.apply(image, Rng.fromSeed(2)).image);
+  const data = Uint8Array.from({ length: 4 * 6 * 6 * 2 }, (_, i) => i % 251);
+  const batch = batchView(data.slice(), { count: 4, height: 6, width: 6, channels: 2 });
+  const copy = re.applyBatch(batch, Rng.fromSeed(8));
+  const out = new Uint8Array(data.length);
+  assert.equal(re.applyBatch(batch, Rng.fromSeed(8), { out }).batch.data, out);
+  assert.deepEqual(out, copy.batch.data);
+  assert.deepEqual(batch.data, data);
+  re.applyBatch(batch, Rng.fromSeed(8), { inPlace: true });
+  assert.deepEqual(batch.data, copy.batch.data);
+});
