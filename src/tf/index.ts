@@ -2,3 +2,5 @@
 export * from './backend.js';
 export { registerTrainingKernels } from './kernels/index.js';
 export * from './random-erasing-op.js';
+export { profileKernels, type KernelTime } from './kernel-profile.js';
+export { tf, tfl } from './tf.js';
