@@ -93,16 +93,90 @@ for c in json.loads(sys.argv[1]):
 print(json.dumps(out))
 `;
 
-/** torchvision images per second per case, or null when no python3 can import torchvision. */
-function torchvision(): Record<string, number> | null {
+/** A python3 that can import torchvision, or null. */
+function findPython(): string | null {
   for (const python of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(python, ['-c', 'import torchvision'], { encoding: 'utf8' });
-    if (probe.status !== 0) continue;
-    const run = spawnSync(python, ['-c', TORCH_SCRIPT, JSON.stringify(CASES)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-    if (run.status !== 0) throw new Error(`torchvision benchmark failed: ${run.stderr}`);
-    return JSON.parse(run.stdout) as Record<string, number>;
+    if (spawnSync(python, ['-c', 'import torchvision'], { encoding: 'utf8' }).status === 0) return python;
   }
   return null;
+}
+
+/** Run an inline Python script and parse the JSON it prints. */
+function runPython<T>(python: string, script: string, arg: string): T {
+  const run = spawnSync(python, ['-c', script, arg], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  if (run.status !== 0) throw new Error(`torchvision script failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
+
+const GET_PARAMS_SCRIPT = `
+import json, sys, torch
+from torchvision import transforms as T
+torch.manual_seed(0)
+size, n = json.loads(sys.argv[1])
+img = torch.zeros(3, size, size)
+out = []
+for _ in range(n):
+    i, j, h, w, _ = T.RandomErasing.get_params(img, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=[0])
+    out.append([i, j, h, w])
+print(json.dumps(out))
+`;
+
+/** Two-sample chi-square homogeneity test of two equal-size samples of integer keys: statistic, df and z. */
+function homogeneity(a: readonly number[], b: readonly number[]): { tv: number; z: number } {
+  const counts = new Map<number, [number, number]>();
+  for (const v of a) (counts.get(v) ?? counts.set(v, [0, 0]).get(v)!)[0]++;
+  for (const v of b) (counts.get(v) ?? counts.set(v, [0, 0]).get(v)!)[1]++;
+  let chi = 0;
+  let tv = 0;
+  for (const [x, y] of counts.values()) {
+    chi += (x - y) ** 2 / (x + y);
+    tv += Math.abs(x / a.length - y / b.length) / 2;
+  }
+  const df = Math.max(1, counts.size - 1);
+  // Wilson-Hilferty: chi-square/df to an approximately standard normal z.
+  const z = (Math.cbrt(chi / df) - (1 - 2 / (9 * df))) / Math.sqrt(2 / (9 * df));
+  return { tv, z };
+}
+
+/**
+ * Fidelity: the torchvision preset's sample() against torchvision's own get_params on a 32x32 image
+ * (1e5 draws each; a failed draw is (0, 0, H, W) as torchvision returns it). |z| below about 3 means
+ * the two samples are indistinguishable.
+ */
+function fidelity(python: string): void {
+  const size = 32;
+  const n = 100_000;
+  const theirs = runPython<number[][]>(python, GET_PARAMS_SCRIPT, JSON.stringify([size, n]));
+  const eraser = new RandomErasing('torchvision', { p: 1 });
+  const rng = Rng.fromSeed(3);
+  const ours = Array.from({ length: n }, () => {
+    const [r] = eraser.sample(size, size, rng);
+    return r ? [r.top, r.left, r.height, r.width] : [0, 0, size, size];
+  });
+  const marginals: [string, (row: number[]) => number][] = [
+    ['top', (r) => r[0]],
+    ['left', (r) => r[1]],
+    ['height', (r) => r[2]],
+    ['width', (r) => r[3]],
+    ['(height, width)', (r) => r[2] * 1000 + r[3]],
+    ['area', (r) => r[2] * r[3]],
+  ];
+  console.log(`\nFidelity: torchvision preset sample() vs torchvision get_params, ${size}x${size}, ${n} draws each`);
+  console.table(
+    marginals.map(([name, key]) => {
+      const { tv, z } = homogeneity(ours.map(key), theirs.map(key));
+      return { marginal: name, 'total variation': tv.toFixed(4), 'chi-square z': z.toFixed(2) };
+    }),
+  );
+}
+
+/** torchvision images per CPU-second per case (copy and in place). */
+function torchvision(python: string): Record<string, number> {
+  return runPython<Record<string, number>>(python, TORCH_SCRIPT, JSON.stringify(CASES));
 }
 
 function fmt(x: number): string {
@@ -114,7 +188,8 @@ export async function run(): Promise<void> {
     `Random Erasing throughput, images per CPU-second (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; ` +
       'a loaded machine makes every figure pessimistic, ratios less so)',
   );
-  const tv = torchvision();
+  const python = findPython();
+  const tv = python ? torchvision(python) : null;
   if (!tv) console.log('torchvision not importable by python3: ratios skipped');
   const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(1)}x` : '-');
   const rows = CASES.map((c) => {
@@ -134,4 +209,5 @@ export async function run(): Promise<void> {
     };
   });
   console.table(rows);
+  if (python) fidelity(python);
 }
