@@ -9,3 +9,4 @@ export * from './random-erasing.js';
 export * from './transforms.js';
 export * from './object-aware.js';
 export * from './occlusion.js';
+export * from './noise.js';
