@@ -4,8 +4,7 @@
  * - convolution: no bias, weights normal(0, sqrt(2 / (k * k * outChannels))), PyTorch padding
  *   (k - 1) / 2 on every side: TF's 'same' pads the bottom/right only at stride 2, so strided
  *   convolutions get an explicit ZeroPadding2D and 'valid';
- * - batch normalisation: gamma 1, beta 0, momentum 0.1 in PyTorch terms (0.9 in Keras terms),
- *   epsilon 1e-5;
+ * - batch normalisation: {@link TorchBatchNorm}, gamma 1, beta 0, momentum 0.1, epsilon 1e-5;
  * - linear: PyTorch's default, weights and bias uniform(+-1 / sqrt(fanIn));
  * - every draw seeded from the model seed, in build order: weights from one stream, dropout masks
  *   from another, so switching dropout on or off leaves the initial weights unchanged.
@@ -13,6 +12,7 @@
 import { Rng } from '../core/rng.js';
 import { GroupedConv2D } from '../tf/grouped-conv-layer.js';
 import { tfl } from '../tf/tf.js';
+import { TorchBatchNorm } from './batch-norm.js';
 import { SeededDropout } from './seeded-dropout.js';
 
 /** A symbolic tensor of the functional model under construction. */
@@ -28,8 +28,8 @@ export interface ConvArgs {
   name: string;
 }
 
-/** PyTorch `BatchNorm2d` defaults expressed for tfjs-layers. */
-export const BN_MOMENTUM_KERAS = 0.9;
+/** PyTorch `BatchNorm2d` defaults (momentum in PyTorch's convention: weight of the new batch). */
+export const BN_MOMENTUM = 0.1;
 export const BN_EPSILON = 1e-5;
 
 /** Layer constructors sharing the seed streams and the `convDropout` rate. */
@@ -70,9 +70,9 @@ export class LayerFactory {
     return this.convDropout > 0 ? this.dropout(y, this.convDropout, `${name}_drop`) : y;
   }
 
-  /** Batch normalisation over channels with PyTorch's defaults. */
+  /** Batch normalisation over channels with PyTorch's semantics and defaults. */
   bn(x: Node, name: string): Node {
-    return apply(tfl.layers.batchNormalization({ axis: -1, momentum: BN_MOMENTUM_KERAS, epsilon: BN_EPSILON, name }), x);
+    return apply(new TorchBatchNorm({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON, name }), x);
   }
 
   relu(x: Node, name: string): Node {

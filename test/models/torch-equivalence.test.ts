@@ -142,7 +142,7 @@ class Blob {
 
 /** Random BatchNorm parameters and statistics, so no BN layer is the identity. */
 function randomiseBatchNorm(model: tfl.LayersModel, rng: Rng): void {
-  for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
+  for (const layer of model.layers.filter((l) => l.getClassName() === 'TorchBatchNorm')) {
     const c = layer.getWeights()[0].shape[0];
     const draw = (f: () => number) => tf.tensor1d(Float32Array.from({ length: c }, f));
     layer.setWeights([
