@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setupBackend } from '../../src/tf/backend.js';
-import { relativeError, runKernelOn, seededValues } from './helpers.js';
+import { relativeError, runKernelOn, seededInput } from './helpers.js';
 
 type Inputs = Parameters<typeof runKernelOn>[2];
 
@@ -14,7 +14,7 @@ async function compare(name: string, inputs: Inputs, attrs: Record<string, unkno
 }
 
 function input(shape: number[], seed: number, positive = false) {
-  const values = seededValues(shape.reduce((a, b) => a * b, 1), seed);
+  const { values } = seededInput(shape, seed);
   return { values: positive ? values.map((v) => Math.abs(v) + 0.1) : values, shape };
 }
 

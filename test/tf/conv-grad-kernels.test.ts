@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setupBackend } from '../../src/tf/backend.js';
 import { tf } from '../../src/tf/tf.js';
-import { relativeError, runKernelOn, seededValues } from './helpers.js';
+import { relativeError, runKernelOn, seededInput } from './helpers.js';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 
@@ -63,11 +63,13 @@ function outShape(c: Case): number[] {
   return info.outShape;
 }
 
-async function compareOnBackends(name: string, inputs: Parameters<typeof runKernelOn>[2], attrs: Record<string, unknown>) {
+/** Runs a kernel on cpu and wasm and asserts the same shape and a relative error <= 1e-4. */
+async function expectSameOnBackends(name: string, inputs: Parameters<typeof runKernelOn>[2], attrs: Record<string, unknown>) {
   const expected = await runKernelOn('cpu', name, inputs, attrs);
   const actual = await runKernelOn('wasm', name, inputs, attrs);
   assert.deepEqual(actual.shape, expected.shape);
-  return relativeError(actual.values, expected.values);
+  const error = relativeError(actual.values, expected.values);
+  assert.ok(error <= 1e-4, `relative error ${error}`);
 }
 
 describe('wasm convolution gradient kernels match the cpu backend', () => {
@@ -81,29 +83,13 @@ describe('wasm convolution gradient kernels match the cpu backend', () => {
     const common = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
 
     it(`Conv2DBackpropFilter ${label(c)}`, async () => {
-      const dyShape = outShape(c);
-      const error = await compareOnBackends(
-        tf.Conv2DBackpropFilter,
-        {
-          x: { values: seededValues(xShape.reduce((a, b) => a * b), 1), shape: xShape },
-          dy: { values: seededValues(dyShape.reduce((a, b) => a * b), 2), shape: dyShape },
-        },
-        { ...common, filterShape },
-      );
-      assert.ok(error <= 1e-4, `relative error ${error}`);
+      const inputs = { x: seededInput(xShape, 1), dy: seededInput(outShape(c), 2) };
+      await expectSameOnBackends(tf.Conv2DBackpropFilter, inputs, { ...common, filterShape });
     });
 
     it(`Conv2DBackpropInput ${label(c)}`, async () => {
-      const dyShape = outShape(c);
-      const error = await compareOnBackends(
-        tf.Conv2DBackpropInput,
-        {
-          dy: { values: seededValues(dyShape.reduce((a, b) => a * b), 3), shape: dyShape },
-          filter: { values: seededValues(filterShape.reduce((a, b) => a * b), 4), shape: filterShape },
-        },
-        { ...common, inputShape: xShape },
-      );
-      assert.ok(error <= 1e-4, `relative error ${error}`);
+      const inputs = { dy: seededInput(outShape(c), 3), filter: seededInput(filterShape, 4) };
+      await expectSameOnBackends(tf.Conv2DBackpropInput, inputs, { ...common, inputShape: xShape });
     });
   }
 

@@ -10,6 +10,11 @@ export function seededValues(size: number, seed: number): Float32Array {
   return out;
 }
 
+/** A kernel input of `shape` with seeded values in [-1, 1). */
+export function seededInput(shape: number[], seed: number): { values: Float32Array; shape: number[] } {
+  return { values: seededValues(shape.reduce((a, b) => a * b, 1), seed), shape };
+}
+
 /** Largest absolute difference divided by the largest magnitude of the reference. */
 export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   let diff = 0;

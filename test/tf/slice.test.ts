@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setupBackend } from '../../src/tf/backend.js';
 import { tf } from '../../src/tf/tf.js';
-import { runKernelOn, seededValues } from './helpers.js';
+import { runKernelOn, seededInput } from './helpers.js';
 
 const CASES: Array<[number[], number[], number[]]> = [
   [[10], [3], [4]],
@@ -23,7 +23,7 @@ describe('wasm Slice', () => {
 
   for (const [shape, begin, size] of CASES) {
     it(`slices ${size.join('x')} at [${begin.join(', ')}] of ${shape.join('x')}`, async () => {
-      const inputs = { x: { values: seededValues(shape.reduce((a, b) => a * b), 14), shape } };
+      const inputs = { x: seededInput(shape, 14) };
       const expected = await runKernelOn('cpu', tf.Slice, inputs, { begin, size });
       const actual = await runKernelOn('wasm', tf.Slice, inputs, { begin, size });
       assert.deepEqual(actual.shape, expected.shape);

@@ -4,16 +4,8 @@
  * Multiply, Add and Sub of a tensor and a vector broadcast along its last axis (batch-norm
  * statistics and gradients). Shapes outside these patterns use the stock kernels.
  */
-import { tf, type BackendWasm } from '../tf.js';
-import { KernelScope } from './kernel-scope.js';
-
-type KernelArgs<A = Record<string, unknown>> = { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: A };
-
-function stockKernel(kernelName: string): tf.KernelConfig {
-  const stock = tf.getKernel(kernelName, 'wasm');
-  if (stock === undefined) throw new Error(`stock wasm kernel '${kernelName}' is not registered`);
-  return stock;
-}
+import { tf } from '../tf.js';
+import { KernelScope, runStock, stockKernel, type WasmKernelArgs as KernelArgs } from './kernel-scope.js';
 
 /** Whether `v` is a float32 vector over the last axis of `x` ([C] or [1, …, 1, C]). */
 function isChannelVector(v: tf.TensorInfo | undefined, x: tf.TensorInfo): boolean {
@@ -30,7 +22,7 @@ function fusedBatchNorm(args: KernelArgs<{ varianceEpsilon: number }>): tf.Tenso
   const { x, mean, variance, offset, scale } = args.inputs as Record<string, tf.TensorInfo | undefined> & { x: tf.TensorInfo };
   const vectors = [mean, variance, offset, scale].filter((v) => v !== undefined);
   if (x.shape.length === 0 || !vectors.every((v) => isChannelVector(v, x))) {
-    return stockBatchNorm.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    return runStock(stockBatchNorm, args);
   }
   return KernelScope.run(args.backend, (s) => {
     const read = (v: tf.TensorInfo | undefined) => (v === undefined ? undefined : s.values(v).slice());
@@ -64,7 +56,7 @@ function makeBinary(kernelName: string): tf.KernelConfig {
     const channels = small.shape[small.shape.length - 1];
     // Only worth it (and only needed) when the vector is broadcast over many rows.
     if ((!vectorFirst && !isChannelVector(b, a)) || tf.util.sizeFromShape(big.shape) < 4 * channels) {
-      return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+      return runStock(stock, args);
     }
     return KernelScope.run(args.backend, (s) => {
       const [scale, shift] = op(s.values(small).slice(), vectorFirst);

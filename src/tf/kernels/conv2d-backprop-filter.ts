@@ -5,17 +5,13 @@
  * [OH,OW,N,Co], dilation = the forward stride, stride 1; the [Ci,KH,KW,Co] result is transposed
  * back. All three steps run on XNNPACK-backed wasm kernels.
  */
-import { tf, type BackendWasm } from '../tf.js';
+import { tf } from '../tf.js';
 import { convGeometry, type ConvGradAttrs } from './conv-geometry.js';
-import { KernelScope } from './kernel-scope.js';
+import { KernelScope, type WasmKernelArgs } from './kernel-scope.js';
 
 type Shape4 = [number, number, number, number];
 
-function conv2DBackpropFilter(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: BackendWasm;
-  attrs: ConvGradAttrs & { filterShape: Shape4 };
-}): tf.TensorInfo {
+function conv2DBackpropFilter(args: WasmKernelArgs<ConvGradAttrs & { filterShape: Shape4 }>): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const info = convGeometry('Conv2DBackpropFilter', x.shape as Shape4, attrs.filterShape, attrs);

@@ -9,9 +9,9 @@
  * crop give dx. No multiplication by inserted zeros, unlike a zero-dilated dy; for stride 1 it is
  * the usual convolution with the flipped, in/out-swapped filter.
  */
-import { tf, type BackendWasm } from '../tf.js';
+import { tf } from '../tf.js';
 import { convGeometry, type ConvGradAttrs } from './conv-geometry.js';
-import { KernelScope } from './kernel-scope.js';
+import { KernelScope, type WasmKernelArgs } from './kernel-scope.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -70,11 +70,7 @@ function phaseFilter(w: Float32Array, shape: Shape4, ph: AxisPlan, pw: AxisPlan)
   return out;
 }
 
-function conv2DBackpropInput(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: BackendWasm;
-  attrs: ConvGradAttrs & { inputShape: Shape4 };
-}): tf.TensorInfo {
+function conv2DBackpropInput(args: WasmKernelArgs<ConvGradAttrs & { inputShape: Shape4 }>): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const filterShape = filter.shape as Shape4;

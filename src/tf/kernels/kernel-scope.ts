@@ -7,6 +7,25 @@ import { tf, type BackendWasm } from '../tf.js';
 
 type Info = tf.TensorInfo;
 
+/** Arguments tfjs passes to a kernel function on the wasm backend. */
+export interface WasmKernelArgs<Attrs = Record<string, unknown>> {
+  inputs: tf.NamedTensorInfoMap;
+  backend: BackendWasm;
+  attrs: Attrs;
+}
+
+/** The stock wasm kernel `kernelName` (captured before this module replaces it). */
+export function stockKernel(kernelName: string): tf.KernelConfig {
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (stock === undefined) throw new Error(`stock wasm kernel '${kernelName}' is not registered`);
+  return stock;
+}
+
+/** Runs a stock kernel on the arguments a replacement received. */
+export function runStock(stock: tf.KernelConfig, args: WasmKernelArgs<object>): tf.TensorInfo {
+  return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+}
+
 /** Padding of the two spatial dimensions: [top, bottom, left, right]; negative values crop. */
 export type Pads = [number, number, number, number];
 

@@ -6,8 +6,8 @@
  * p x q window, 10-20x faster. A sum is the mean times the count. Other reductions use the stock
  * kernel.
  */
-import { tf, type BackendWasm } from '../tf.js';
-import { KernelScope } from './kernel-scope.js';
+import { tf } from '../tf.js';
+import { KernelScope, runStock, stockKernel, type WasmKernelArgs } from './kernel-scope.js';
 
 interface ReduceAttrs {
   axis: number | number[];
@@ -31,16 +31,15 @@ function squareishFactors(n: number): [number, number] {
 }
 
 function makeReduce(kernelName: string, isMean: boolean): tf.KernelConfig {
-  const stock = tf.getKernel(kernelName, 'wasm');
-  if (stock === undefined) throw new Error(`stock wasm kernel '${kernelName}' is not registered`);
-  const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: ReduceAttrs }) => {
+  const stock = stockKernel(kernelName);
+  const kernelFunc = (args: WasmKernelArgs<ReduceAttrs>) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs;
     const block = x.dtype === 'float32' ? pooledAxes(x.shape, axis) : undefined;
     const size = (from: number, to: number) => tf.util.sizeFromShape(x.shape.slice(from, to));
     // XNNPACK rejects a 1x1 pooling window: nothing to reduce then anyway.
     if (block === undefined || size(block[0], block[1] + 1) < 2) {
-      return stock.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]);
+      return runStock(stock, args);
     }
     const [first, last] = block;
     const reduced = size(first, last + 1);

@@ -5,18 +5,13 @@
  * per training step.
  */
 import { tf, type BackendWasm } from '../tf.js';
+import { runStock, stockKernel, type WasmKernelArgs } from './kernel-scope.js';
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: { dtype?: tf.DataType } };
+type KernelArgs = WasmKernelArgs<{ dtype?: tf.DataType }>;
 
 function share(x: tf.TensorInfo, backend: BackendWasm): tf.TensorInfo {
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-}
-
-function stockKernel(kernelName: string): tf.KernelConfig {
-  const stock = tf.getKernel(kernelName, 'wasm');
-  if (stock === undefined) throw new Error(`stock wasm kernel '${kernelName}' is not registered`);
-  return stock;
 }
 
 const stockIdentity = stockKernel(tf.Identity);
@@ -24,13 +19,13 @@ const stockCast = stockKernel(tf.Cast);
 
 function identity({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { x } = inputs as { x: tf.TensorInfo };
-  return x.dtype === 'string' ? (stockIdentity.kernelFunc({ inputs, backend, attrs: {} }) as tf.TensorInfo) : share(x, backend);
+  return x.dtype === 'string' ? runStock(stockIdentity, { inputs, backend, attrs: {} }) : share(x, backend);
 }
 
 function cast(args: KernelArgs): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };
   if (x.dtype === args.attrs.dtype && x.dtype !== 'string') return share(x, args.backend);
-  return stockCast.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  return runStock(stockCast, args);
 }
 
 /** Kernel configs for Identity and Cast on wasm. */

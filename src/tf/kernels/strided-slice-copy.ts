@@ -4,11 +4,12 @@
  * heap to heap in contiguous runs: the innermost dimensions the slice covers entirely, plus the
  * first partially covered one, form one run; an odometer walks the outer dimensions.
  */
-import { tf, type BackendWasm } from '../tf.js';
+import { tf } from '../tf.js';
+import { runStock, stockKernel, type WasmKernelArgs } from './kernel-scope.js';
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: { begin: number | number[]; size: number | number[] } };
+type KernelArgs = WasmKernelArgs<{ begin: number | number[]; size: number | number[] }>;
 
-const stock = tf.getKernel(tf.Slice, 'wasm');
+const stock = stockKernel(tf.Slice);
 
 type Buffer = Float32Array | Int32Array | Uint8Array;
 
@@ -37,7 +38,7 @@ function copyBlock(src: Buffer, dst: Buffer, shape: number[], begin: number[], s
 function slice(args: KernelArgs): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };
   if (x.dtype === 'string' || x.shape.length === 0) {
-    return stock!.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    return runStock(stock, args);
   }
   const [begin, size] = tf.slice_util.parseSliceParams(x, args.attrs.begin, args.attrs.size);
   const out = args.backend.makeOutput(size, x.dtype);
@@ -48,4 +49,4 @@ function slice(args: KernelArgs): tf.TensorInfo {
 }
 
 /** Kernel config for Slice on wasm. */
-export const sliceConfig: tf.KernelConfig = { ...stock!, kernelFunc: slice as unknown as tf.KernelFunc };
+export const sliceConfig: tf.KernelConfig = { ...stock, kernelFunc: slice as unknown as tf.KernelFunc };
