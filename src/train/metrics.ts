@@ -17,20 +17,21 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, labelSmoo
 }
 
 /**
- * Number of samples whose label is among the `k` largest logits, for each k in `ks`
- * (ties count against the sample when the label is not returned by topk).
+ * Number of samples whose label is among the `k` largest logits, for each k in `ks`. The ranks are
+ * compared on the CPU in integers, so the counts are exact whatever the backend's float reductions.
  */
 export function correctTopK(logits: tf.Tensor2D, labels: tf.Tensor1D, ks: readonly number[]): number[] {
   const maxK = Math.min(Math.max(...ks), logits.shape[1]);
-  const hits = tf.tidy(() => {
-    const { indices } = tf.topk(logits, maxK);
-    const match = tf.cast(tf.equal(indices, tf.expandDims(tf.cast(labels, 'int32'), 1)), 'float32');
-    const cumulative = tf.cumsum(match, 1);
-    return tf.sum(cumulative, 0);
-  });
-  const perK = hits.dataSync();
-  hits.dispose();
-  return ks.map((k) => perK[Math.min(k, maxK) - 1]);
+  const { values, indices } = tf.topk(logits, maxK);
+  const top = indices.dataSync();
+  const truth = labels.dataSync();
+  tf.dispose([values, indices]);
+  const hitsAtRank = new Array<number>(maxK).fill(0);
+  for (let i = 0; i < truth.length; i++) {
+    const rank = top.subarray(i * maxK, (i + 1) * maxK).indexOf(truth[i]);
+    if (rank >= 0) hitsAtRank[rank]++;
+  }
+  return ks.map((k) => hitsAtRank.slice(0, Math.min(k, maxK)).reduce((a, b) => a + b, 0));
 }
 
 /** Running totals of one pass (epoch or evaluation) over the data. */
