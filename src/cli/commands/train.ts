@@ -51,7 +51,7 @@ function defineOptions(cmd: Command): Command {
     .option('--noise <fraction>', 'replace this fraction of pixels with random values (paper Table 5)', number)
     .option('--epochs <n>', 'number of epochs', integer, d.epochs)
     .option('--start-epoch <n>', 'first epoch to run, 0-based (resume sets it from the checkpoint)', integer, d.startEpoch)
-    .option('--schedule <epochs...>', 'epochs (0-based) at which the LR is multiplied by --gamma', integers)
+    .option('--schedule <epochs...>', `epochs (0-based) at which the LR is multiplied by --gamma (default: ${d.schedule.join(' ')})`, integers)
     .option('--gamma <g>', 'LR multiplier at each --schedule epoch', number, d.gamma)
     .option('--lr <rate>', 'initial learning rate', number, d.lr)
     .option('--momentum <m>', 'SGD momentum', number, d.momentum)
