@@ -28,7 +28,7 @@ export interface TrainHooks {
   readonly signal?: AbortSignal;
   /** Called after each epoch's files are written. */
   readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
-  /** Train on these sources instead of loading `config.dataset` (custom data). */
+  /** Train on these sources instead of loading `config.dataset` (custom data); the current TF.js backend is kept unless `config.backend` is set. */
   readonly data?: TrainData;
   /** Build the model yourself instead of from `config.arch` and friends; must output logits. */
   readonly buildModel?: (config: TrainConfig, numClasses: number, inputShape: [number, number, number]) => tfl.LayersModel;
