@@ -1,4 +1,4 @@
-/** The heap-to-heap wasm Slice against the cpu backend (contiguous, strided, every rank). */
+/** The heap-to-heap wasm Slice and SplitV against the cpu backend (contiguous, strided, every rank). */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setupBackend } from '../../src/tf/backend.js';
@@ -28,6 +28,23 @@ describe('wasm Slice', () => {
       const actual = await runKernelOn('wasm', tf.Slice, inputs, { begin, size });
       assert.deepEqual(actual.shape, expected.shape);
       assert.deepEqual(Array.from(actual.values), Array.from(expected.values));
+    });
+  }
+
+  const SPLITS: Array<[number[], number | number[], number]> = [
+    [[2, 5, 5, 12], 4, 3],
+    [[2, 5, 5, 12], [2, 7, 3], -1],
+    [[6, 4], [1, 5], 0],
+    [[3, 8, 2], 2, 1],
+  ];
+  for (const [shape, splits, axis] of SPLITS) {
+    it(`splits ${shape.join('x')} into ${JSON.stringify(splits)} along ${axis}`, async () => {
+      const { values } = seededInput(shape, 15);
+      const parts = async (backend: 'cpu' | 'wasm') => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => tf.split(tf.tensor(values, shape), splits, axis).map((t) => [t.shape, Array.from(t.dataSync())]));
+      };
+      assert.deepEqual(await parts('wasm'), await parts('cpu'));
     });
   }
 

@@ -6,7 +6,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
 import { sharedCopyConfigs } from './shared-copies.js';
-import { sliceConfig } from './strided-slice-copy.js';
+import { sliceConfigs } from './strided-slice-copy.js';
 
 /** Kernels this module registers for backend `wasm`, replacing any stock version. */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
@@ -15,7 +15,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   ...pooledReduceConfigs,
   ...channelAffineConfigs,
   ...sharedCopyConfigs,
-  sliceConfig,
+  ...sliceConfigs,
 ];
 
 /** Gradients this module replaces for every backend. */

@@ -1,8 +1,9 @@
 /**
- * Slice for wasm without the stock kernel's detour (it copies the whole input out of the wasm heap
- * with `readSync`, then slices element by element in JS). Here the slice is copied straight from
- * heap to heap in contiguous runs: the innermost dimensions the slice covers entirely, plus the
- * first partially covered one, form one run; an odometer walks the outer dimensions.
+ * Slice and SplitV for wasm without the stock kernels' detour (each slice copies the whole input
+ * out of the wasm heap with `readSync`, then slices element by element in JS; SplitV does that once
+ * per part, e.g. per group of a grouped convolution). Here each block is copied straight from heap
+ * to heap in contiguous runs: the innermost dimensions the block covers entirely, plus the first
+ * partially covered one, form one run; an odometer walks the outer dimensions.
  */
 import { tf } from '../tf.js';
 import { runStock, stockKernel, type WasmKernelArgs } from './kernel-scope.js';
@@ -48,5 +49,23 @@ function slice(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-/** Kernel config for Slice on wasm. */
-export const sliceConfig: tf.KernelConfig = { ...stock, kernelFunc: slice as unknown as tf.KernelFunc };
+const stockSplit = stockKernel(tf.SplitV);
+
+function splitV(args: WasmKernelArgs<{ numOrSizeSplits: number | number[]; axis: number }>): tf.TensorInfo[] {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === 'string') return stockSplit.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
+  const axis = tf.util.parseAxisParam(args.attrs.axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs.numOrSizeSplits, axis);
+  let start = 0;
+  return sizes.map((part) => {
+    const begin = x.shape.map((_, i) => (i === axis ? start : 0));
+    start += part;
+    return slice({ ...args, attrs: { begin, size: x.shape.map((d, i) => (i === axis ? part : d)) } });
+  });
+}
+
+/** Kernel configs for Slice and SplitV on wasm. */
+export const sliceConfigs: readonly tf.KernelConfig[] = [
+  { ...stock, kernelFunc: slice as unknown as tf.KernelFunc },
+  { ...stockSplit, kernelFunc: splitV as unknown as tf.KernelFunc },
+];
