@@ -5,7 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
-import { lineChart, writeChart } from './charts.js';
+import type { TopLevelSpec } from 'vega-lite';
+import { writeChart } from './charts.js';
 import { fixed, toCsv, toMarkdown, type Table } from './experiments/tables.js';
 
 /** Test error of one model at one occlusion level. */
@@ -53,6 +54,24 @@ export function occlusionTable(points: readonly OcclusionPoint[]): Table {
   };
 }
 
+/** Test error vs occlusion level, one line per model, ± std rules where points aggregate seeds. */
+export function occlusionChart(points: readonly OcclusionPoint[], title: string): TopLevelSpec {
+  const values = points.map((p) => ({ ...p, low: p.error - (p.std ?? 0), high: p.error + (p.std ?? 0) }));
+  const x = { field: 'level', type: 'quantitative', title: 'occlusion level (fraction of image area)' };
+  const color = { field: 'model', type: 'nominal', title: null, sort: modelsOf(points) };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 360,
+    height: 240,
+    data: { values },
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'error', type: 'quantitative', title: 'test error (%)', scale: { zero: false } }, color } },
+      { mark: 'rule', encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
+    ],
+  } as TopLevelSpec;
+}
+
 /** Write `<base>.csv`, `<base>.md` and `<base>.{svg,png}` (base = `outDir/occlusion`). */
 export async function writeOcclusionReport(
   outDir: string,
@@ -67,17 +86,7 @@ export async function writeOcclusionReport(
     rows: points.map((p) => [p.model, p.level, fixed(p.error, 4), fixed(p.std, 4)]),
   };
   await writeFileAtomic(`${base}.csv`, toCsv(csv));
-  const models = modelsOf(points);
-  const rows = levelsOf(points).map((level) =>
-    Object.fromEntries([
-      ['level', level],
-      ...models.map((m) => [m, points.find((p) => p.model === m && p.level === level)?.error ?? null]),
-    ]),
-  );
-  const chart = await writeChart(
-    lineChart({ rows, x: 'level', series: models, title: heading, xTitle: 'occlusion level (fraction of image area)', yTitle: 'test error (%)' }),
-    base,
-  );
+  const chart = await writeChart(occlusionChart(points, heading), base);
   const markdown = [`# ${heading}`, '', note, '', toMarkdown(occlusionTable(points)), '![test error vs occlusion](occlusion.png)', ''];
   await writeFileAtomic(`${base}.md`, markdown.join('\n').replace(/\n{3,}/g, '\n\n'));
   return { csv: `${base}.csv`, markdown: `${base}.md`, chart };

@@ -96,12 +96,13 @@ export function errorBarChart(title: string, summaries: readonly RunSummary[]): 
     paper: s.run.paper?.mean ?? null,
   }));
   const order = [...new Set(values.map((v) => v.variant))];
+  const settings = new Set(values.map((v) => v.setting)).size;
   const x = { field: 'setting', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 400 } };
   const xOffset = { field: 'variant', type: 'nominal', sort: order };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    width: { step: 28 },
+    title: { text: title, subtitle: 'bars: ours, mean ± std over seeds; black ticks: the paper (300 epochs)' },
+    width: Math.max(280, 28 * settings * order.length),
     height: 260,
     data: { values },
     layer: [
@@ -110,7 +111,7 @@ export function errorBarChart(title: string, summaries: readonly RunSummary[]): 
         encoding: {
           x,
           xOffset,
-          y: { field: 'error', type: 'quantitative', title: 'test error (%), ours: bar ± std, paper: black tick' },
+          y: { field: 'error', type: 'quantitative', title: 'test error (%)' },
           color: { field: 'variant', type: 'nominal', sort: order, title: null },
         },
       },
