@@ -30,10 +30,10 @@ interface Entry {
 }
 
 /**
- * Batch 128 as the paper where it fits. Training batches are smaller where a step would not fit wasm's
- * 4 GiB heap (TF.js keeps every activation and every intermediate gradient until the backward pass
- * ends, about 2.5x the activations; resnet44 at 128 and resnext29 at 16 run out); wrn-28-10 and resnext29 infer at
- * 32, to keep the run short.
+ * Batch 128 as the paper where it fits. Training batches are smaller where a step would not fit
+ * wasm's 4 GiB heap (TF.js keeps every activation and every intermediate gradient until the backward
+ * pass ends, about 2.5x the activations; resnet44 at 128 and resnext29 at 16 run out); wrn-28-10 and
+ * resnext29 infer at 32, to keep the run short.
  */
 const MODELS: Entry[] = [
   { name: 'resnet20', spec: { arch: 'resnet', depth: 20 }, forwardBatch: 128, trainBatch: 128 },
