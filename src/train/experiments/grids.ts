@@ -121,7 +121,7 @@ const TITLES: Readonly<Record<ExperimentName, string>> = {
   table1: 'Table 1: test error (%) without and with Random Erasing',
   table4: 'Table 4: Random Erasing vs dropout and random noise, test error (%)',
   table5: 'Table 5: random flipping (RF), cropping (RC) and erasing (RE), test error (%)',
-  fig3: 'Figure 3: test error (%) under occlusion, baseline vs Random Erasing',
+  fig3: 'Figure 3: baseline vs Random Erasing, test error (%) without and under occlusion',
 };
 
 /** Build the grid of an experiment for the chosen datasets and models. */
