@@ -275,12 +275,16 @@ for name, forward_batch, train_batch in json.loads(sys.argv[2]):
     print(json.dumps({'name': name, 'params': params, 'forward': forward_batch / f, 'train': train_batch / t}), flush=True)
 `;
 
-function benchTorch(python: string, entries: Entry[]): Map<string, Throughput> {
-  const args = ['-c', TORCH_SCRIPT, String(STEPS), JSON.stringify(entries.map((e) => [e.name, e.forwardBatch, e.trainBatch]))];
+/** One model in PyTorch, right after its tfjs run so both see the same machine load. */
+function benchTorch(python: string, entry: Entry): Throughput | undefined {
+  const args = ['-c', TORCH_SCRIPT, String(STEPS), JSON.stringify([[entry.name, entry.forwardBatch, entry.trainBatch]])];
   const result = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.status !== 0) throw new Error(`PyTorch benchmark failed (exit ${result.status})`);
-  const lines = result.stdout.trim().split('\n').filter((l) => l.startsWith('{'));
-  return new Map(lines.map((l) => JSON.parse(l) as Throughput & { name: string }).map((r) => [r.name, r]));
+  const line = result.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (result.status !== 0 || line === undefined) {
+    console.log(`  torch ${entry.name} failed (exit ${result.status})`);
+    return undefined;
+  }
+  return JSON.parse(line) as Throughput;
 }
 
 function selectedModels(): Entry[] {
@@ -324,19 +328,25 @@ export async function run(): Promise<void> {
 
   const entries = selectedModels();
   console.log(`\nModel throughput, CIFAR-10 32x32x3, images/s (best of ${STEPS} step(s) after a warm-up)`);
+  const python = findTorchPython();
+  if (python === undefined) console.log('  (no python3 with torch found: PyTorch columns empty)');
   const tfjs = new Map<string, Throughput>();
+  const torch = new Map<string, Throughput>();
   for (const entry of entries) {
+    const batches = `batches ${entry.forwardBatch} / ${entry.trainBatch}`;
     try {
       const result = benchModelInChild(entry);
       tfjs.set(entry.name, result);
-      console.log(`  tfjs-wasm ${entry.name} (batches ${entry.forwardBatch} / ${entry.trainBatch}): forward ${fmt(result.forward)}, train ${fmt(result.train)}`);
+      console.log(`  tfjs-wasm ${entry.name} (${batches}): forward ${fmt(result.forward)}, train ${fmt(result.train)}`);
     } catch (err) {
-      console.log(`  tfjs-wasm ${entry.name} (batches ${entry.forwardBatch} / ${entry.trainBatch}) failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.log(`  tfjs-wasm ${entry.name} (${batches}) failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const reference = python === undefined ? undefined : benchTorch(python, entry);
+    if (reference !== undefined) {
+      torch.set(entry.name, reference);
+      console.log(`  torch     ${entry.name} (${batches}): forward ${fmt(reference.forward)}, train ${fmt(reference.train)}`);
     }
   }
-  const python = findTorchPython();
-  const torch = python === undefined ? new Map<string, Throughput>() : benchTorch(python, entries);
-  if (python === undefined) console.log('  (no python3 with torch found: PyTorch columns empty)');
   const rows = entries.map((e) => {
     const [a, b] = [tfjs.get(e.name), torch.get(e.name)];
     const ratio = (x?: number, y?: number) => (x !== undefined && y !== undefined ? `${(x / y).toFixed(2)}x` : '-');
