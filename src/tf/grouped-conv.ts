@@ -73,8 +73,11 @@ function channelSlices<T extends tf.Tensor4D>(t: T, groups: number): T[] {
   return Array.from({ length: groups }, (_, g) => tf.slice(t, [0, 0, 0, g * size], [a, b, c, size]) as T);
 }
 
-/** The dense `[kh, kw, inChannels, outChannels]` filter equal to the grouped one off the zero blocks. */
-function blockDiagonalFilter(filter: tf.Tensor4D, groups: number): tf.Tensor4D {
+/**
+ * The dense `[kh, kw, inChannels, outChannels]` filter equal to the grouped one off the zero blocks:
+ * a plain convolution with it computes the grouped convolution (used to export portable models).
+ */
+export function blockDiagonalFilter(filter: tf.Tensor4D, groups: number): tf.Tensor4D {
   const inPerGroup = filter.shape[2];
   const blocks = tf.split(filter, groups, 3).map((w, g) =>
     tf.pad(w, [

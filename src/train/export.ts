@@ -1,13 +1,14 @@
 /**
  * Models out of checkpoints: rebuild the architecture a checkpoint was trained with and load its
  * weights, and save a model in the standard TF.js layers format (`model.json` + `weights.bin`) that
- * `tf.loadLayersModel` reads.
+ * stock `tf.loadLayersModel` reads.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildModel } from '../models/index.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { portableArtifacts } from './portable-model.js';
 import type { CheckpointState } from './checkpoint.js';
 import { writeWeights } from './model-state.js';
 import { modelSpecOf } from './config.js';
@@ -32,23 +33,25 @@ export interface ExportedFiles {
 
 /**
  * Save `model` as TF.js layers format in `dir`: `model.json` (topology and weight manifest) and
- * `weights.bin`. Load it back with `tf.loadLayersModel('file://…/model.json')` (tfjs-node) or an
- * http/browser URL.
+ * `weights.bin`. The topology uses stock tfjs-layers classes only (this package's layers are rewritten
+ * to equivalents with the same inference outputs, see {@link portableArtifacts}), so any TF.js program
+ * loads it with `tf.loadLayersModel('file://…/model.json')` (tfjs-node) or an http/browser URL. Throws
+ * a TypeError naming the layer when the model holds a class with no stock equivalent.
  */
 export async function exportLayersModel(model: tfl.LayersModel, dir: string): Promise<ExportedFiles> {
   await mkdir(dir, { recursive: true });
   const files = { modelJson: path.join(dir, 'model.json'), weights: path.join(dir, 'weights.bin') };
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []);
+      const portable = await portableArtifacts(artifacts);
       const manifest = {
-        modelTopology: artifacts.modelTopology,
+        modelTopology: portable.modelTopology,
         format: 'layers-model',
         generatedBy: artifacts.generatedBy,
         convertedBy: null,
-        weightsManifest: [{ paths: [path.basename(files.weights)], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [path.basename(files.weights)], weights: portable.weightSpecs }],
       };
-      await writeFileAtomic(files.weights, new Uint8Array(weightData));
+      await writeFileAtomic(files.weights, new Uint8Array(portable.weightData));
       await writeFileAtomic(files.modelJson, JSON.stringify(manifest));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
