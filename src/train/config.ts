@@ -58,6 +58,12 @@ export interface TrainConfig {
   nesterov: boolean;
   labelSmoothing: number;
   trainBatch: number;
+  /**
+   * Split each training batch into consecutive micro-batches of at most this many images, accumulate
+   * their gradients and take one SGD step (BatchNorm then uses per-micro-batch statistics); unset = the
+   * whole batch in one pass. Lowers the peak memory of a step.
+   */
+  microBatch?: number;
   testBatch: number;
   /** Data worker threads (0 = augment on the main thread). */
   workers: number;
@@ -105,6 +111,9 @@ export const DEFAULTS: Omit<TrainConfig, 'seed'> = {
 
 /** Fields a resumed run takes from the caller rather than from the checkpoint. */
 export const RUNTIME_FIELDS = ['epochs', 'workers', 'backend', 'checkpoint', 'dataDir', 'resume'] as const;
+
+/** Fields a resumed run takes from the caller when given, else from the checkpoint (a run that ran out of memory resumes with `--micro-batch`). */
+export const OVERRIDABLE_FIELDS = ['microBatch'] as const;
 
 /** An invalid configuration value; `flag` is the CLI flag that sets it. */
 export class ConfigError extends Error {
@@ -194,6 +203,7 @@ export function validateConfig(c: TrainConfig): void {
   check(!c.nesterov || c.momentum > 0, '--nesterov', 'requires --momentum > 0');
   check(inRange(c.labelSmoothing, 0, 0.999), '--label-smoothing', `expected a value in [0, 1), got ${c.labelSmoothing}`);
   check(isInt(c.trainBatch, 1), '--train-batch', `expected a positive integer, got ${c.trainBatch}`);
+  check(c.microBatch === undefined || isInt(c.microBatch, 1), '--micro-batch', `expected a positive integer, got ${c.microBatch}`);
   check(isInt(c.testBatch, 1), '--test-batch', `expected a positive integer, got ${c.testBatch}`);
   check(isInt(c.workers, 0), '--workers', `expected a non-negative integer, got ${c.workers}`);
   check(typeof c.checkpoint === 'string' && c.checkpoint.length > 0, '--checkpoint', 'expected a folder');

@@ -4,12 +4,13 @@
  * batch time, running loss, top-1 and top-5).
  */
 import { performance } from 'node:perf_hooks';
-import type { tfl } from '../tf/tf.js';
+import { tf, type tfl } from '../tf/tf.js';
 import type { PartialEpoch } from './checkpoint.js';
 import { RunningMetrics } from './metrics.js';
+import { isOutOfMemory, OutOfMemoryError } from './out-of-memory.js';
 import type { PassStatus, ProgressReporter } from './progress.js';
 import type { Sgd } from './sgd.js';
-import { evalStep, trainStep, type BatchLike } from './step.js';
+import { evalStep, trainStep, type BatchLike, type BatchResult } from './step.js';
 
 /** Batches of one epoch at a time (the data loader's shape). */
 export interface BatchSource {
@@ -84,8 +85,20 @@ export interface TrainEpochContext {
   readonly source: BatchSource;
   readonly lr: number;
   readonly labelSmoothing: number;
+  /** Micro-batch size of each step (see {@link trainStep}); unset = whole batches. */
+  readonly microBatch?: number;
   readonly reporter: ProgressReporter;
   readonly signal?: AbortSignal;
+}
+
+/** {@link trainStep} on `batch`, turning a backend allocation failure into an {@link OutOfMemoryError}. */
+function guardedStep(ctx: TrainEpochContext, batch: BatchLike): BatchResult {
+  try {
+    return trainStep(ctx.model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);
+  } catch (error) {
+    if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), ctx.microBatch, { cause: error });
+    throw error;
+  }
 }
 
 /**
@@ -107,7 +120,7 @@ export async function trainEpoch(ctx: TrainEpochContext, epoch: number, resumeFr
       continue;
     }
     timer.dataReady();
-    const result = trainStep(ctx.model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing);
+    const result = guardedStep(ctx, batch);
     if (!Number.isFinite(result.loss)) throw new NonFiniteLossError(epoch + 1, index + 1, result.loss);
     meter.add(result.count, result.loss, result.correct1, result.correct5);
     index++;

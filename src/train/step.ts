@@ -22,14 +22,15 @@ function toTensors(batch: BatchLike): { x: tf.Tensor4D; y: tf.Tensor1D } {
   };
 }
 
-/**
- * Forward in training mode (BatchNorm batch statistics and moving averages, dropout on), cross-entropy
- * with label smoothing, gradients of the trainable weights, one SGD update at `lr`.
- * The model must output logits.
- */
-export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: BatchLike, lr: number, labelSmoothing: number): BatchResult {
+/** Samples `start` to `end` (exclusive) of a batch, sharing its memory. */
+function sliceBatch(batch: BatchLike, start: number, end: number): BatchLike {
+  const size = batch.height * batch.width * batch.channels;
+  return { ...batch, x: batch.x.subarray(start * size, end * size), y: batch.y.subarray(start, end), count: end - start };
+}
+
+/** Mean loss, correct counts and weight gradients (in `variables` order) of one training-mode pass. */
+function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: BatchLike, labelSmoothing: number): BatchResult & { grads: tf.Tensor[] } {
   const { x, y } = toTensors(batch);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let logits: tf.Tensor2D | null = null;
   try {
     const { value, grads } = tf.variableGrads(() => {
@@ -38,13 +39,51 @@ export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: BatchLike, lr
     }, variables);
     const loss = value.dataSync()[0];
     value.dispose();
-    if (Number.isFinite(loss)) sgd.step(variables.map((v) => grads[v.name]), lr);
-    tf.dispose(Object.values(grads));
     const [correct1, correct5] = correctTopK(logits as unknown as tf.Tensor2D, y, [1, 5]);
-    return { count: batch.count, loss, correct1, correct5 };
+    return { count: batch.count, loss, correct1, correct5, grads: variables.map((v) => grads[v.name]) };
   } finally {
     tf.dispose([x, y]);
     if (logits) tf.dispose(logits);
+  }
+}
+
+/** `sum + weight * grads` (each input disposed); a weight of 1 with no sum passes `grads` through unchanged. */
+function accumulate(sum: tf.Tensor[] | null, grads: tf.Tensor[], weight: number): tf.Tensor[] {
+  if (sum === null && weight === 1) return grads;
+  const next = tf.tidy(() => grads.map((g, i) => (sum ? tf.add(sum[i], tf.mul(g, weight)) : tf.mul(g, weight))));
+  tf.dispose([...(sum ?? []), ...grads]);
+  return next;
+}
+
+/**
+ * Forward in training mode (BatchNorm batch statistics and moving averages, dropout on), cross-entropy
+ * with label smoothing, gradients of the trainable weights, one SGD update at `lr`.
+ * The model must output logits.
+ *
+ * With `microBatch` below the batch size, the batch is split into consecutive micro-batches of at most
+ * `microBatch` samples, each forwarded and differentiated on its own (its tape freed before the next),
+ * and the gradients of their mean losses summed weighted by their share of the batch: the gradient of
+ * the batch-mean loss when no layer mixes samples. BatchNorm normalises each micro-batch with its own
+ * statistics and updates its moving averages once per micro-batch. The result holds the batch's
+ * aggregates (mean loss over all samples, total correct counts).
+ */
+export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: BatchLike, lr: number, labelSmoothing: number, microBatch = batch.count): BatchResult {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const total = { count: batch.count, loss: 0, correct1: 0, correct5: 0 };
+  let sum: tf.Tensor[] | null = null;
+  try {
+    for (let start = 0; start < batch.count; start += microBatch) {
+      const part = gradientsOf(model, variables, sliceBatch(batch, start, Math.min(start + microBatch, batch.count)), labelSmoothing);
+      const weight = part.count / batch.count;
+      sum = accumulate(sum, part.grads, weight);
+      total.loss += part.loss * weight;
+      total.correct1 += part.correct1;
+      total.correct5 += part.correct5;
+    }
+    if (sum && Number.isFinite(total.loss)) sgd.step(sum, lr);
+    return total;
+  } finally {
+    if (sum) tf.dispose(sum);
   }
 }
 

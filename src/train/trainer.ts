@@ -10,7 +10,7 @@ import { setupBackend } from '../tf/backend.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { encodeCheckpoint, loadCheckpoint, type CheckpointState, type PartialEpoch } from './checkpoint.js';
-import { modelSpecOf, RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
+import { modelSpecOf, OVERRIDABLE_FIELDS, RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
 import { openTrainData, type TrainData } from './data-source.js';
 import { writeHistoryFiles, type EpochRecord } from './history.js';
 import { readDropoutRng, readWeights, writeDropoutRng, writeWeights } from './model-state.js';
@@ -55,8 +55,9 @@ export interface TrainResult {
 /** The config a resumed run uses: the checkpoint's, with the caller's runtime fields. */
 function resumedConfig(saved: TrainConfig, given: TrainConfig, reporter: ProgressReporter): TrainConfig {
   const merged: TrainConfig = { ...saved };
-  const runtime = new Set<string>(RUNTIME_FIELDS);
+  const runtime = new Set<string>([...RUNTIME_FIELDS, ...OVERRIDABLE_FIELDS]);
   for (const field of RUNTIME_FIELDS) (merged as unknown as Record<string, unknown>)[field] = given[field];
+  for (const field of OVERRIDABLE_FIELDS) (merged as unknown as Record<string, unknown>)[field] = given[field] ?? saved[field];
   const ignored = Object.keys(given).filter(
     (k) => !runtime.has(k) && k !== 'startEpoch' && JSON.stringify(given[k as keyof TrainConfig]) !== JSON.stringify(saved[k as keyof TrainConfig]),
   );
@@ -128,7 +129,7 @@ class Run {
       if (this.hooks.signal?.aborted) return true;
       const lr = learningRateAt(state.epoch, config.lr, config.schedule, config.gamma);
       reporter.epochStart(state.epoch + 1, config.epochs, lr);
-      const ctx = { model: this.model, sgd: this.sgd, source: this.data.train, lr, labelSmoothing: config.labelSmoothing, reporter, signal: this.hooks.signal };
+      const ctx = { model: this.model, sgd: this.sgd, source: this.data.train, lr, labelSmoothing: config.labelSmoothing, microBatch: config.microBatch, reporter, signal: this.hooks.signal };
       const outcome = await trainEpoch(ctx, state.epoch, state.partial);
       if (!outcome.complete) {
         state.partial = outcome.partial;
@@ -168,6 +169,14 @@ class Run {
 }
 
 /**
+ * Run every clean-up step after a failed run, ignoring their own errors so the run's error is the one
+ * reported: a wasm heap that ran out of memory is broken and can fail again while freeing tensors.
+ */
+async function releaseAfterFailure(steps: ReadonlyArray<() => unknown>): Promise<void> {
+  for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
+}
+
+/**
  * Train a model as the paper's scripts do; resume from `config.resume` when set.
  *
  * @example
@@ -204,11 +213,13 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
       reporter.message(`Resumed from ${config.resume} at epoch ${saved.epoch + 1}${saved.partial ? `, batch ${saved.partial.batches + 1}` : ''}`);
     }
     interrupted = await run.loop();
-  } finally {
-    run.dispose();
-    await closeData();
-    if (!hooks.keepModel) model.dispose();
+  } catch (error) {
+    await releaseAfterFailure([() => run.dispose(), closeData, () => model.dispose()]);
+    throw error;
   }
+  run.dispose();
+  await closeData();
+  if (!hooks.keepModel) model.dispose();
   if (!interrupted) reporter.message(`Best acc: ${state.bestAcc}`);
   const last = state.history.at(-1);
   return {

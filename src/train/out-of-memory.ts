@@ -1,0 +1,25 @@
+/**
+ * Recognising a backend that ran out of memory during a training step. The wasm backend aborts its
+ * module when `malloc` fails (a `WebAssembly.RuntimeError` "Aborted()"), after which the backend is
+ * unusable; the JS backends fail to allocate an ArrayBuffer.
+ */
+
+/** A training step ran out of memory; the run stops and the last checkpoint stays as it was. */
+export class OutOfMemoryError extends Error {
+  constructor(
+    readonly batchSize: number,
+    readonly backend: string,
+    readonly microBatch: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    const where = microBatch === undefined ? `batch ${batchSize}` : `batch ${batchSize} (micro-batch ${microBatch})`;
+    super(`out of memory in a training step at ${where} on backend ${backend}: use --micro-batch (e.g. 32) or a smaller --train-batch`, options);
+    this.name = 'OutOfMemoryError';
+  }
+}
+
+/** Whether `error` is an allocation failure of the TF.js backend (wasm abort or ArrayBuffer allocation). */
+export function isOutOfMemory(error: unknown): boolean {
+  if (error instanceof WebAssembly.RuntimeError) return /^Aborted\(|out of memory|enlarge memory/i.test(error.message);
+  return error instanceof RangeError && /allocation failed|out of memory/i.test(error.message);
+}
