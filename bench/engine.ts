@@ -4,6 +4,8 @@
  * (28x28x1) shapes; the same model, batch and optimiser in PyTorch (2 threads) in the same run when
  * a python3 with torch is found, with the ratio; and a per-kernel time profile of one training step.
  * Both sides: SGD momentum 0.9, lr 0.1, no weight decay, random data, 2 warm-up steps.
+ * Also the trainer's own step (`trainStep`, PyTorch SGD) on one thread and with `--replicas 2`
+ * (`replicaStep`: the main thread and one replica worker with its own wasm backend).
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -12,6 +14,10 @@ import { buildModel } from '../src/models/registry.js';
 import { setupBackend } from '../src/tf/backend.js';
 import { profileKernels } from '../src/tf/kernel-profile.js';
 import { tf } from '../src/tf/tf.js';
+import { ReplicaPool } from '../src/train/replica-pool.js';
+import { replicaStep } from '../src/train/replica-step.js';
+import { Sgd } from '../src/train/sgd.js';
+import { trainStep, type BatchLike } from '../src/train/step.js';
 
 const BATCH = 128;
 const TRAIN_STEPS = 4;
@@ -24,6 +30,12 @@ const SHAPES: Record<string, [number, number, number]> = {
 interface Throughput {
   train: number;
   forward: number;
+}
+
+/** Training throughput of the trainer's step on one thread and with 2 replicas. */
+interface StepThroughput {
+  one: number;
+  two: number;
 }
 
 function seededBatch(shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor2D } {
@@ -63,6 +75,40 @@ async function benchWasm(shape: [number, number, number], profile: boolean): Pro
   optimizer.dispose();
   model.dispose();
   return { train, forward };
+}
+
+function seededBatchArrays(shape: [number, number, number]): BatchLike {
+  const rng = Rng.fromSeed(0);
+  const x = Float32Array.from({ length: BATCH * shape[0] * shape[1] * shape[2] }, () => rng.normal());
+  const y = Int32Array.from({ length: BATCH }, () => rng.int(0, 9));
+  return { x, y, count: BATCH, height: shape[0], width: shape[1], channels: shape[2] };
+}
+
+/** Images/s of `step` over TRAIN_STEPS steps after 2 warm-up steps. */
+async function stepsPerSecond(step: () => Promise<unknown>): Promise<number> {
+  await step();
+  await step();
+  const start = performance.now();
+  for (let i = 0; i < TRAIN_STEPS; i++) await step();
+  return (BATCH * TRAIN_STEPS * 1000) / (performance.now() - start);
+}
+
+/** The trainer's training step with 1 and 2 replicas (PyTorch SGD, momentum 0.9, lr 0.1). */
+async function benchReplicas(shape: [number, number, number]): Promise<StepThroughput> {
+  const spec = { arch: 'resnet' as const, depth: 20, numClasses: 10, inputShape: shape, seed: 0 };
+  const model = buildModel(spec);
+  const sgd = new Sgd(model.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 0, nesterov: false });
+  const batch = seededBatchArrays(shape);
+  const pool = new ReplicaPool(1, { spec, backend: 'wasm', labelSmoothing: 0 });
+  try {
+    const one = await stepsPerSecond(async () => trainStep(model, sgd, batch, 0.1, 0));
+    const two = await stepsPerSecond(() => replicaStep({ model, sgd, pool, lr: 0.1, labelSmoothing: 0, sliceSize: BATCH / 2 }, batch));
+    return { one, two };
+  } finally {
+    await pool.close();
+    sgd.dispose();
+    model.dispose();
+  }
 }
 
 async function printProfile(step: () => void): Promise<void> {
@@ -135,6 +181,8 @@ function benchTorch(python: string): Record<string, Throughput> | undefined {
   return JSON.parse(run.stdout) as Record<string, Throughput>;
 }
 
+const ratio = (x: number, y?: number) => (y === undefined ? '-' : `${(x / y).toFixed(2)}x`);
+
 function row(cells: string[]): string {
   return '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(13))).join('');
 }
@@ -144,6 +192,8 @@ export async function run(): Promise<void> {
   console.log(`ResNet-20, batch ${BATCH}, backend ${engine.backend} (simd ${engine.simd}), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
   const ours: Record<string, Throughput> = {};
   for (const [name, shape] of Object.entries(SHAPES)) ours[name] = await benchWasm(shape, name.startsWith('CIFAR'));
+  const steps: Record<string, StepThroughput> = {};
+  for (const [name, shape] of Object.entries(SHAPES)) steps[name] = await benchReplicas(shape);
   const python = torchPython();
   const torch = python === undefined ? undefined : benchTorch(python);
   if (python === undefined) console.log('  no python3 with torch found: PyTorch columns skipped');
@@ -151,7 +201,6 @@ export async function run(): Promise<void> {
   console.log(row(['shape', 'wasm train', 'torch train', 'ratio', 'wasm fwd', 'torch fwd', 'ratio']));
   for (const name of Object.keys(SHAPES)) {
     const [a, b] = [ours[name], torch?.[name]];
-    const ratio = (x: number, y?: number) => (y === undefined ? '-' : `${(x / y).toFixed(2)}x`);
     console.log(row([
       name,
       a.train.toFixed(1),
@@ -161,6 +210,12 @@ export async function run(): Promise<void> {
       b?.forward.toFixed(1) ?? '-',
       ratio(a.forward, b?.forward),
     ]));
+  }
+  console.log('\n  trainer step (trainStep / replicaStep --replicas 2), images/s; ratio = / PyTorch train (2 threads)');
+  console.log(row(['shape', '1 replica', 'ratio', '2 replicas', 'ratio', 'speed-up']));
+  for (const name of Object.keys(SHAPES)) {
+    const [a, b] = [steps[name], torch?.[name]];
+    console.log(row([name, a.one.toFixed(1), ratio(a.one, b?.train), a.two.toFixed(1), ratio(a.two, b?.train), `${(a.two / a.one).toFixed(2)}x`]));
   }
   console.log(`  (wasm runs one thread; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores when done: figures are pessimistic when the machine is shared)`);
 }

@@ -64,6 +64,13 @@ export interface TrainConfig {
    * whole batch in one pass. Lowers the peak memory of a step.
    */
   microBatch?: number;
+  /**
+   * Data-parallel replicas: each training batch is split as `microBatch = ceil(trainBatch / replicas)`
+   * would split it and the slices' gradients are computed concurrently, one on the main thread and
+   * the others in worker threads with their own backend; the same step as that micro-batch run.
+   * Unset or 1 = one thread. Not combined with `microBatch` or dropout.
+   */
+  replicas?: number;
   testBatch: number;
   /** Data worker threads (0 = augment on the main thread). */
   workers: number;
@@ -112,8 +119,8 @@ export const DEFAULTS: Omit<TrainConfig, 'seed'> = {
 /** Fields a resumed run takes from the caller rather than from the checkpoint. */
 export const RUNTIME_FIELDS = ['epochs', 'workers', 'backend', 'checkpoint', 'dataDir', 'resume'] as const;
 
-/** Fields a resumed run takes from the caller when given, else from the checkpoint (a run that ran out of memory resumes with `--micro-batch`). */
-export const OVERRIDABLE_FIELDS = ['microBatch'] as const;
+/** Fields a resumed run takes from the caller when given, else from the checkpoint (a run that ran out of memory resumes with `--micro-batch`; `--replicas` changes only the speed). */
+export const OVERRIDABLE_FIELDS = ['microBatch', 'replicas'] as const;
 
 /** An invalid configuration value; `flag` is the CLI flag that sets it. */
 export class ConfigError extends Error {
@@ -177,6 +184,16 @@ function checkModel(c: TrainConfig): void {
   }
 }
 
+/** `--replicas`: a positive integer; above 1, no micro-batches and no dropout (its random masks are not split across replicas). */
+function checkReplicas(c: TrainConfig): void {
+  const replicas = c.replicas ?? 1;
+  check(isInt(replicas, 1), '--replicas', `expected a positive integer, got ${c.replicas}`);
+  if (replicas === 1) return;
+  check(c.microBatch === undefined, '--replicas', 'cannot be combined with --micro-batch (replicas split the batch themselves)');
+  check(c.drop === 0, '--replicas', `dropout is not supported with replicas: use --drop 0 or --replicas 1 (got --drop ${c.drop})`);
+  check(c.convDropout === 0, '--replicas', `dropout is not supported with replicas: use --conv-dropout 0 or --replicas 1 (got --conv-dropout ${c.convDropout})`);
+}
+
 /** Throw a {@link ConfigError} naming the flag of the first invalid field. */
 export function validateConfig(c: TrainConfig): void {
   check(typeof c.dataset === 'string' && c.dataset.length > 0, '--dataset', 'expected a dataset name or folder');
@@ -204,6 +221,7 @@ export function validateConfig(c: TrainConfig): void {
   check(inRange(c.labelSmoothing, 0, 0.999), '--label-smoothing', `expected a value in [0, 1), got ${c.labelSmoothing}`);
   check(isInt(c.trainBatch, 1), '--train-batch', `expected a positive integer, got ${c.trainBatch}`);
   check(c.microBatch === undefined || isInt(c.microBatch, 1), '--micro-batch', `expected a positive integer, got ${c.microBatch}`);
+  checkReplicas(c);
   check(isInt(c.testBatch, 1), '--test-batch', `expected a positive integer, got ${c.testBatch}`);
   check(isInt(c.workers, 0), '--workers', `expected a non-negative integer, got ${c.workers}`);
   check(typeof c.checkpoint === 'string' && c.checkpoint.length > 0, '--checkpoint', 'expected a folder');

@@ -9,6 +9,8 @@ import type { PartialEpoch } from './checkpoint.js';
 import { RunningMetrics } from './metrics.js';
 import { isOutOfMemory, OutOfMemoryError } from './out-of-memory.js';
 import type { PassStatus, ProgressReporter } from './progress.js';
+import type { ReplicaPool } from './replica-pool.js';
+import { replicaStep } from './replica-step.js';
 import type { Sgd } from './sgd.js';
 import { evalStep, trainStep, type BatchLike, type BatchResult } from './step.js';
 
@@ -87,13 +89,16 @@ export interface TrainEpochContext {
   readonly labelSmoothing: number;
   /** Micro-batch size of each step (see {@link trainStep}); unset = whole batches. */
   readonly microBatch?: number;
+  /** Data-parallel replicas: each batch split in slices of `sliceSize` computed concurrently (see {@link replicaStep}); unset = on this thread only. */
+  readonly replicas?: { readonly pool: ReplicaPool; readonly sliceSize: number };
   readonly reporter: ProgressReporter;
   readonly signal?: AbortSignal;
 }
 
 /** {@link trainStep} on `batch`, turning a backend allocation failure into an {@link OutOfMemoryError}. */
-function guardedStep(ctx: TrainEpochContext, batch: BatchLike): BatchResult {
+async function guardedStep(ctx: TrainEpochContext, batch: BatchLike): Promise<BatchResult> {
   try {
+    if (ctx.replicas) return await replicaStep({ ...ctx, ...ctx.replicas }, batch);
     return trainStep(ctx.model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);
   } catch (error) {
     if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), ctx.microBatch, { cause: error });
@@ -120,7 +125,7 @@ export async function trainEpoch(ctx: TrainEpochContext, epoch: number, resumeFr
       continue;
     }
     timer.dataReady();
-    const result = guardedStep(ctx, batch);
+    const result = await guardedStep(ctx, batch);
     if (!Number.isFinite(result.loss)) throw new NonFiniteLossError(epoch + 1, index + 1, result.loss);
     meter.add(result.count, result.loss, result.correct1, result.correct5);
     index++;

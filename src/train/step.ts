@@ -23,13 +23,13 @@ function toTensors(batch: BatchLike): { x: tf.Tensor4D; y: tf.Tensor1D } {
 }
 
 /** Samples `start` to `end` (exclusive) of a batch, sharing its memory. */
-function sliceBatch(batch: BatchLike, start: number, end: number): BatchLike {
+export function sliceBatch(batch: BatchLike, start: number, end: number): BatchLike {
   const size = batch.height * batch.width * batch.channels;
   return { ...batch, x: batch.x.subarray(start * size, end * size), y: batch.y.subarray(start, end), count: end - start };
 }
 
 /** Mean loss, correct counts and weight gradients (in `variables` order) of one training-mode pass. */
-function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: BatchLike, labelSmoothing: number): BatchResult & { grads: tf.Tensor[] } {
+export function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: BatchLike, labelSmoothing: number): BatchResult & { grads: tf.Tensor[] } {
   const { x, y } = toTensors(batch);
   let logits: tf.Tensor2D | null = null;
   try {
@@ -48,7 +48,7 @@ function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: Ba
 }
 
 /** `sum + weight * grads` (each input disposed); a weight of 1 with no sum passes `grads` through unchanged. */
-function accumulate(sum: tf.Tensor[] | null, grads: tf.Tensor[], weight: number): tf.Tensor[] {
+export function accumulate(sum: tf.Tensor[] | null, grads: tf.Tensor[], weight: number): tf.Tensor[] {
   if (sum === null && weight === 1) return grads;
   const next = tf.tidy(() => grads.map((g, i) => (sum ? tf.add(sum[i], tf.mul(g, weight)) : tf.mul(g, weight))));
   tf.dispose([...(sum ?? []), ...grads]);

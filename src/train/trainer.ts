@@ -6,16 +6,17 @@
  */
 import { Rng } from '../core/rng.js';
 import { buildModel } from '../models/index.js';
-import { setupBackend } from '../tf/backend.js';
+import { setupBackend, type BackendName } from '../tf/backend.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { encodeCheckpoint, loadCheckpoint, type CheckpointState, type PartialEpoch } from './checkpoint.js';
-import { modelSpecOf, OVERRIDABLE_FIELDS, RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
+import { ConfigError, modelSpecOf, OVERRIDABLE_FIELDS, RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
 import { openTrainData, type TrainData } from './data-source.js';
 import { writeHistoryFiles, type EpochRecord } from './history.js';
 import { readDropoutRng, readWeights, writeDropoutRng, writeWeights } from './model-state.js';
 import { evaluate, trainEpoch } from './passes.js';
 import { createReporter, type ProgressMode, type ProgressReporter } from './progress.js';
+import { ReplicaPool } from './replica-pool.js';
 import { runPaths, writeRunDescription, type RunPaths } from './run-folder.js';
 import { learningRateAt } from './schedule.js';
 import { Sgd } from './sgd.js';
@@ -73,9 +74,27 @@ interface RunState {
   history: EpochRecord[];
 }
 
+/**
+ * The replica workers of a run with `replicas` > 1 (one fewer than the replicas: the main thread
+ * computes the first slice), building the config's model on the current backend.
+ */
+function startReplicas(config: TrainConfig, data: TrainData): { pool: ReplicaPool; sliceSize: number } | undefined {
+  const replicas = config.replicas ?? 1;
+  if (replicas === 1) return undefined;
+  const spec = modelSpecOf(config, data.numClasses, data.inputShape);
+  const backend = tf.getBackend() as BackendName;
+  return { pool: new ReplicaPool(replicas - 1, { spec, backend, labelSmoothing: config.labelSmoothing }), sliceSize: Math.ceil(config.trainBatch / replicas) };
+}
+
+/** Replica workers build the model from the config, so a custom model cannot be replicated. */
+function checkReplicable(config: TrainConfig, hooks: TrainHooks): void {
+  if ((config.replicas ?? 1) > 1 && hooks.buildModel) throw new ConfigError('--replicas', 'replica workers build the model from the config: a custom buildModel hook cannot be replicated');
+}
+
 class Run {
   private readonly sgd: Sgd;
   private readonly paths: RunPaths;
+  private readonly replicas: { pool: ReplicaPool; sliceSize: number } | undefined;
 
   constructor(
     private readonly config: TrainConfig,
@@ -90,6 +109,7 @@ class Run {
       model.trainableWeights.map((w) => w.read() as tf.Variable),
       { momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov },
     );
+    this.replicas = startReplicas(config, data);
   }
 
   restore(saved: CheckpointState, file: string): void {
@@ -129,7 +149,7 @@ class Run {
       if (this.hooks.signal?.aborted) return true;
       const lr = learningRateAt(state.epoch, config.lr, config.schedule, config.gamma);
       reporter.epochStart(state.epoch + 1, config.epochs, lr);
-      const ctx = { model: this.model, sgd: this.sgd, source: this.data.train, lr, labelSmoothing: config.labelSmoothing, microBatch: config.microBatch, reporter, signal: this.hooks.signal };
+      const ctx = { model: this.model, sgd: this.sgd, source: this.data.train, lr, labelSmoothing: config.labelSmoothing, microBatch: config.microBatch, replicas: this.replicas, reporter, signal: this.hooks.signal };
       const outcome = await trainEpoch(ctx, state.epoch, state.partial);
       if (!outcome.complete) {
         state.partial = outcome.partial;
@@ -163,8 +183,9 @@ class Run {
     return false;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.sgd.dispose();
+    await this.replicas?.pool.close();
   }
 }
 
@@ -188,6 +209,7 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
   const reporter = createReporter(hooks.progress ?? 'silent');
   const saved = config.resume ? await loadCheckpoint(config.resume) : null;
   const effective = saved ? resumedConfig(saved.config, config, reporter) : config;
+  checkReplicable(effective, hooks);
   const paths = runPaths(effective.checkpoint);
   if (!hooks.data || effective.backend) await setupBackend({ backend: effective.backend });
   await writeRunDescription(paths, effective);
@@ -217,7 +239,7 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
     await releaseAfterFailure([() => run.dispose(), closeData, () => model.dispose()]);
     throw error;
   }
-  run.dispose();
+  await run.dispose();
   await closeData();
   if (!hooks.keepModel) model.dispose();
   if (!interrupted) reporter.message(`Best acc: ${state.bestAcc}`);

@@ -1,0 +1,90 @@
+/**
+ * A training step on data-parallel replicas: the batch is split as {@link trainStep} splits it into
+ * micro-batches; the main thread computes slice 0 while the replica workers compute the others from
+ * the same weights; gradients are summed weighted by each slice's share in slice order, BatchNorm
+ * running statistics merged as if updated slice after slice, and one SGD step taken here.
+ */
+import { tf, type tfl } from '../tf/tf.js';
+import type { ReplicaPool } from './replica-pool.js';
+import type { ReplicaResult } from './replica-protocol.js';
+import { mergeRunningStatistics, runningStatistics } from './running-stats.js';
+import type { Sgd } from './sgd.js';
+import { accumulate, gradientsOf, sliceBatch, type BatchLike, type BatchResult } from './step.js';
+
+/** What a replica step needs besides the batch. */
+export interface ReplicaStepContext {
+  readonly model: tfl.LayersModel;
+  readonly sgd: Sgd;
+  readonly pool: ReplicaPool;
+  readonly lr: number;
+  readonly labelSmoothing: number;
+  /** Samples per slice: ceil(batch size / replicas). */
+  readonly sliceSize: number;
+}
+
+/** The model's weights copied into one SharedArrayBuffer (sent to every worker) with a view per weight. */
+function sharedWeights(model: tfl.LayersModel): { all: Float32Array; views: Float32Array[] } {
+  const values = model.weights.map((w) => w.read().dataSync() as Float32Array);
+  const all = new Float32Array(new SharedArrayBuffer(4 * values.reduce((n, v) => n + v.length, 0)));
+  let offset = 0;
+  const views = values.map((v) => {
+    all.set(v, offset);
+    offset += v.length;
+    return all.subarray(offset - v.length, offset);
+  });
+  return { all, views };
+}
+
+/** Start slices 1.. on the workers (slice k on worker k-1), each with a copy of its samples. */
+function startRemote(pool: ReplicaPool, batch: BatchLike, sliceSize: number, weights: Float32Array): Array<Promise<ReplicaResult>> {
+  const remote: Array<Promise<ReplicaResult>> = [];
+  for (let start = sliceSize, k = 0; start < batch.count; start += sliceSize, k++) {
+    const part = sliceBatch(batch, start, Math.min(start + sliceSize, batch.count));
+    remote.push(pool.run(k, { ...part, x: part.x.slice(), y: part.y.slice(), weights }));
+  }
+  return remote;
+}
+
+/** Await every slice, rejecting with the first failure only once none is left running. */
+async function settleAll(remote: Array<Promise<ReplicaResult>>): Promise<ReplicaResult[]> {
+  const settled = await Promise.allSettled(remote);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<ReplicaResult>).value);
+}
+
+/**
+ * One step of {@link trainStep} with micro-batch `ctx.sliceSize`, its slices computed concurrently.
+ * The pool needs at least ceil(batch / sliceSize) - 1 workers.
+ */
+export async function replicaStep(ctx: ReplicaStepContext, batch: BatchLike): Promise<BatchResult> {
+  const { model, sliceSize } = ctx;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const before = sharedWeights(model);
+  const remote = startRemote(ctx.pool, batch, sliceSize, before.all);
+  let local: ReturnType<typeof gradientsOf>;
+  try {
+    local = gradientsOf(model, variables, sliceBatch(batch, 0, Math.min(sliceSize, batch.count)), ctx.labelSmoothing);
+  } catch (error) {
+    await Promise.allSettled(remote);
+    throw error;
+  }
+  let sum = accumulate(null, local.grads, local.count / batch.count);
+  try {
+    const results = await settleAll(remote);
+    const total = { count: batch.count, loss: local.loss * (local.count / batch.count), correct1: local.correct1, correct5: local.correct5 };
+    for (const part of results) {
+      const weight = part.count / batch.count;
+      sum = accumulate(sum, part.grads.map((g, i) => tf.tensor(g, variables[i].shape, 'float32')), weight);
+      total.loss += part.loss * weight;
+      total.correct1 += part.correct1;
+      total.correct5 += part.correct5;
+    }
+    const afterLocal = model.weights.map((w) => w.read().dataSync() as Float32Array);
+    mergeRunningStatistics(model, runningStatistics(model), before.views, [afterLocal, ...results.map((r) => r.weights)]);
+    if (Number.isFinite(total.loss)) ctx.sgd.step(sum, ctx.lr);
+    return total;
+  } finally {
+    tf.dispose(sum);
+  }
+}
