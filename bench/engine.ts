@@ -7,6 +7,7 @@
  * Also the trainer's own step (`trainStep`, PyTorch SGD) on one thread and with `--replicas 2`
  * (`replicaStep`: the main thread and one replica worker with its own wasm backend).
  */
+import type { Batch } from '../src/data/batch.js';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { Rng } from '../src/core/rng.js';
@@ -17,7 +18,7 @@ import { tf } from '../src/tf/tf.js';
 import { ReplicaPool } from '../src/train/replica-pool.js';
 import { replicaStep } from '../src/train/replica-step.js';
 import { Sgd } from '../src/train/sgd.js';
-import { trainStep, type BatchLike } from '../src/train/step.js';
+import { trainStep } from '../src/train/step.js';
 
 const BATCH = 128;
 const TRAIN_STEPS = 4;
@@ -77,7 +78,7 @@ async function benchWasm(shape: [number, number, number], profile: boolean): Pro
   return { train, forward };
 }
 
-function seededBatchArrays(shape: [number, number, number]): BatchLike {
+function seededBatchArrays(shape: [number, number, number]): Batch {
   const rng = Rng.fromSeed(0);
   const x = Float32Array.from({ length: BATCH * shape[0] * shape[1] * shape[2] }, () => rng.normal());
   const y = Int32Array.from({ length: BATCH }, () => rng.int(0, 9));

@@ -3,6 +3,7 @@
  * an evaluation pass. Both report to a progress reporter with the seed's figures (average data and
  * batch time, running loss, top-1 and top-5).
  */
+import type { Batch } from '../data/batch.js';
 import { performance } from 'node:perf_hooks';
 import { tf, type tfl } from '../tf/tf.js';
 import type { PartialEpoch } from './checkpoint.js';
@@ -12,12 +13,12 @@ import type { PassStatus, ProgressReporter } from './progress.js';
 import type { ReplicaPool } from './replica-pool.js';
 import { replicaStep } from './replica-step.js';
 import type { Sgd } from './sgd.js';
-import { evalStep, trainStep, type BatchLike, type BatchResult } from './step.js';
+import { evalStep, trainStep, type BatchResult } from './step.js';
 
 /** Batches of one epoch at a time (the data loader's shape). */
 export interface BatchSource {
   readonly batchesPerEpoch: number;
-  epoch(epoch: number): AsyncIterable<BatchLike>;
+  epoch(epoch: number): AsyncIterable<Batch>;
 }
 
 /** Loss and accuracy (percent) of a pass. */
@@ -96,7 +97,7 @@ export interface TrainEpochContext {
 }
 
 /** {@link trainStep} on `batch`, turning a backend allocation failure into an {@link OutOfMemoryError}. */
-async function guardedStep(ctx: TrainEpochContext, batch: BatchLike): Promise<BatchResult> {
+async function guardedStep(ctx: TrainEpochContext, batch: Batch): Promise<BatchResult> {
   try {
     if (ctx.replicas) return await replicaStep({ ...ctx, ...ctx.replicas }, batch);
     return trainStep(ctx.model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);

@@ -4,12 +4,13 @@
  * the same weights; gradients are summed weighted by each slice's share in slice order, BatchNorm
  * running statistics merged as if updated slice after slice, and one SGD step taken here.
  */
+import type { Batch } from '../data/batch.js';
 import { tf, type tfl } from '../tf/tf.js';
 import type { ReplicaPool } from './replica-pool.js';
 import type { ReplicaResult } from './replica-protocol.js';
 import { mergeRunningStatistics, runningStatistics } from './running-stats.js';
 import type { Sgd } from './sgd.js';
-import { accumulate, gradientsOf, sliceBatch, type BatchLike, type BatchResult } from './step.js';
+import { accumulate, gradientsOf, sliceBatch, type BatchResult } from './step.js';
 
 /** What a replica step needs besides the batch. */
 export interface ReplicaStepContext {
@@ -36,7 +37,7 @@ function sharedWeights(model: tfl.LayersModel): { all: Float32Array; views: Floa
 }
 
 /** Start slices 1.. on the workers (slice k on worker k-1), each with a copy of its samples. */
-function startRemote(pool: ReplicaPool, batch: BatchLike, sliceSize: number, weights: Float32Array): Array<Promise<ReplicaResult>> {
+function startRemote(pool: ReplicaPool, batch: Batch, sliceSize: number, weights: Float32Array): Array<Promise<ReplicaResult>> {
   const remote: Array<Promise<ReplicaResult>> = [];
   for (let start = sliceSize, k = 0; start < batch.count; start += sliceSize, k++) {
     const part = sliceBatch(batch, start, Math.min(start + sliceSize, batch.count));
@@ -57,7 +58,7 @@ async function settleAll(remote: Array<Promise<ReplicaResult>>): Promise<Replica
  * One step of {@link trainStep} with micro-batch `ctx.sliceSize`, its slices computed concurrently.
  * The pool needs at least ceil(batch / sliceSize) - 1 workers.
  */
-export async function replicaStep(ctx: ReplicaStepContext, batch: BatchLike): Promise<BatchResult> {
+export async function replicaStep(ctx: ReplicaStepContext, batch: Batch): Promise<BatchResult> {
   const { model, sliceSize } = ctx;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const before = sharedWeights(model);

@@ -4,9 +4,6 @@ import { tf, tfl } from '../tf/tf.js';
 import { correctTopK, crossEntropy } from './metrics.js';
 import type { Sgd } from './sgd.js';
 
-/** A batch as produced by the data loader: NHWC float pixels and integer labels. */
-export type BatchLike = Batch;
-
 /** Mean loss and correct counts of one batch. */
 export interface BatchResult {
   readonly count: number;
@@ -15,7 +12,7 @@ export interface BatchResult {
   readonly correct5: number;
 }
 
-function toTensors(batch: BatchLike): { x: tf.Tensor4D; y: tf.Tensor1D } {
+function toTensors(batch: Batch): { x: tf.Tensor4D; y: tf.Tensor1D } {
   return {
     x: tf.tensor4d(batch.x, [batch.count, batch.height, batch.width, batch.channels], 'float32'),
     y: tf.tensor1d(batch.y, 'int32'),
@@ -23,13 +20,13 @@ function toTensors(batch: BatchLike): { x: tf.Tensor4D; y: tf.Tensor1D } {
 }
 
 /** Samples `start` to `end` (exclusive) of a batch, sharing its memory. */
-export function sliceBatch(batch: BatchLike, start: number, end: number): BatchLike {
+export function sliceBatch(batch: Batch, start: number, end: number): Batch {
   const size = batch.height * batch.width * batch.channels;
   return { ...batch, x: batch.x.subarray(start * size, end * size), y: batch.y.subarray(start, end), count: end - start };
 }
 
 /** Mean loss, correct counts and weight gradients (in `variables` order) of one training-mode pass. */
-export function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: BatchLike, labelSmoothing: number): BatchResult & { grads: tf.Tensor[] } {
+export function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: Batch, labelSmoothing: number): BatchResult & { grads: tf.Tensor[] } {
   const { x, y } = toTensors(batch);
   let logits: tf.Tensor2D | null = null;
   try {
@@ -67,7 +64,7 @@ export function accumulate(sum: tf.Tensor[] | null, grads: tf.Tensor[], weight: 
  * statistics and updates its moving averages once per micro-batch. The result holds the batch's
  * aggregates (mean loss over all samples, total correct counts).
  */
-export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: BatchLike, lr: number, labelSmoothing: number, microBatch = batch.count): BatchResult {
+export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: Batch, lr: number, labelSmoothing: number, microBatch = batch.count): BatchResult {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const total = { count: batch.count, loss: 0, correct1: 0, correct5: 0 };
   let sum: tf.Tensor[] | null = null;
@@ -88,7 +85,7 @@ export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: BatchLike, lr
 }
 
 /** Loss and correct counts of one batch in inference mode (no weight or statistics change). */
-export function evalStep(model: tfl.LayersModel, batch: BatchLike): BatchResult {
+export function evalStep(model: tfl.LayersModel, batch: Batch): BatchResult {
   const { x, y } = toTensors(batch);
   try {
     const logits = model.apply(x, { training: false }) as tf.Tensor2D;

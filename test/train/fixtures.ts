@@ -1,4 +1,5 @@
 /** Tiny generated data and a tiny model for fast end-to-end trainer tests on the cpu backend. */
+import type { Batch } from '../../src/data/batch.js';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,6 @@ import { SeededDropout } from '../../src/models/index.js';
 import { tfl } from '../../src/tf/tf.js';
 import type { TrainData } from '../../src/train/data-source.js';
 import type { BatchSource } from '../../src/train/passes.js';
-import type { BatchLike } from '../../src/train/step.js';
 
 export const SHAPE: [number, number, number] = [8, 8, 1];
 export const CLASSES = 3;
@@ -34,7 +34,7 @@ function source(count: number, batch: number, seed: number, shuffle: boolean): B
   const size = SHAPE[0] * SHAPE[1] * SHAPE[2];
   return {
     batchesPerEpoch: Math.ceil(count / batch),
-    async *epoch(e: number): AsyncIterable<BatchLike> {
+    async *epoch(e: number): AsyncIterable<Batch> {
       const order = Array.from({ length: count }, (_, i) => i);
       if (shuffle) Rng.fromSeed(seed).derive(e).shuffle(order);
       for (let start = 0; start < count; start += batch) {

@@ -1,3 +1,4 @@
+import type { Batch } from '../../src/data/batch.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -7,7 +8,7 @@ import { ConfigError, makeConfig, validateConfig } from '../../src/train/config.
 import { crossEntropy } from '../../src/train/metrics.js';
 import { isOutOfMemory, OutOfMemoryError } from '../../src/train/out-of-memory.js';
 import { Sgd } from '../../src/train/sgd.js';
-import { trainStep, type BatchLike } from '../../src/train/step.js';
+import { trainStep } from '../../src/train/step.js';
 import { train } from '../../src/train/trainer.js';
 import { runCli } from '../cli/fixtures.js';
 import { CLASSES, SHAPE, tempDir, tinyData, tinyModel } from './fixtures.js';
@@ -26,8 +27,8 @@ function modelWithoutBatchNorm(): tfl.LayersModel {
 }
 
 /** The first `n` training batches of the tiny data (batch 16). */
-async function batches(n: number): Promise<BatchLike[]> {
-  const out: BatchLike[] = [];
+async function batches(n: number): Promise<Batch[]> {
+  const out: Batch[] = [];
   for await (const batch of tinyData(1, 16).train.epoch(0)) if (out.length < n) out.push(batch);
   return out;
 }
@@ -41,7 +42,7 @@ function assertClose(actual: number[][], expected: number[][], tol: number): voi
 }
 
 /** Train `steps` batches with the given micro-batch size; returns the final weights and the step results. */
-function trainWith(model: tfl.LayersModel, data: BatchLike[], microBatch?: number) {
+function trainWith(model: tfl.LayersModel, data: Batch[], microBatch?: number) {
   const sgd = sgdOf(model);
   const results = data.map((batch) => trainStep(model, sgd, batch, 0.1, 0.1, microBatch));
   sgd.dispose();

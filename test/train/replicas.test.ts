@@ -1,3 +1,4 @@
+import type { Batch } from '../../src/data/batch.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { ReplicaPool } from '../../src/train/replica-pool.js';
 import { replicaStep } from '../../src/train/replica-step.js';
 import { combineUpdates } from '../../src/train/running-stats.js';
 import { Sgd } from '../../src/train/sgd.js';
-import { trainStep, type BatchLike } from '../../src/train/step.js';
+import { trainStep } from '../../src/train/step.js';
 import { train } from '../../src/train/trainer.js';
 import { runCli } from '../cli/fixtures.js';
 import { CLASSES, SHAPE, tempDir, tinyData } from './fixtures.js';
@@ -21,8 +22,8 @@ const spec = (config: TrainConfig = CONFIG) => modelSpecOf(config, CLASSES, SHAP
 const sgdOf = (model: tfl.LayersModel) => new Sgd(model.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 0.01, nesterov: true });
 const weightsOf = (model: tfl.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
-async function batches(n: number): Promise<BatchLike[]> {
-  const out: BatchLike[] = [];
+async function batches(n: number): Promise<Batch[]> {
+  const out: Batch[] = [];
   for await (const batch of tinyData(1, 16).train.epoch(0)) if (out.length < n) out.push(batch);
   return out;
 }
