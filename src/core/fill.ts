@@ -5,15 +5,18 @@
 import type { Fill } from './erasing-options.js';
 import type { PixelArray } from './image.js';
 import type { Rng } from './rng.js';
+import { drawNormals } from './ziggurat-kernel.js';
+import { type RowSpan, rowSegments, spanSize } from './row-span.js';
 
 /** Element type of the pixels being erased. */
 export type PixelDtype = 'uint8' | 'float32';
 
 /**
- * Writes `n` per-pixel values (hwc order) into out[offset..offset+n). `out` is always the bound
- * dtype's array type (Uint8Array for uint8, Float32Array for float32), which keeps the loops monomorphic.
+ * Draws the per-pixel values of one region, h*w*C of them in hwc order, and writes them where `span`
+ * says in `out`. `out` is always the bound dtype's array type (Uint8Array for uint8, Float32Array for
+ * float32), which keeps the loops monomorphic.
  */
-export type PixelWriter = (out: PixelArray, offset: number, n: number, rng: Rng) => void;
+export type PixelWriter = (out: PixelArray, span: RowSpan, rng: Rng) => void;
 
 /** A fill bound to a channel count and dtype: one set of values per region, or values per pixel. */
 export type BoundFill =
@@ -39,15 +42,8 @@ function constantValues(fill: Extract<Fill, { kind: 'constant' }>, channels: num
   );
 }
 
-/** The scalar draw of a random fill, already quantised for the dtype. */
-function scalarDraw(fill: Exclude<Fill, { kind: 'constant' }>, dtype: PixelDtype): Draw {
-  const q = quantizer(dtype);
-  if (fill.kind === 'normal') {
-    const mean = fill.mean ?? 0;
-    const std = fill.std ?? 1;
-    const one = new Float32Array(1);
-    return (rng) => q(rng.fillNormal(one, 0, 1, mean, std)[0]);
-  }
+/** One uniform draw of a fill, already an integer for uint8. */
+function uniformDraw(fill: Extract<Fill, { kind: 'uniform' }>, dtype: PixelDtype): Draw {
   const low = fill.low ?? 0;
   const high = fill.high ?? (dtype === 'uint8' ? 255 : 1);
   if (dtype === 'uint8') {
@@ -75,47 +71,53 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Full-range uint8 noise: four bytes from each 32-bit draw, little end first. */
 function bytePixels(): PixelWriter {
   const bits = new Bits();
-  return (out, offset, n, rng) => {
+  return (out, span, rng) => {
+    const n = spanSize(span);
     const words = bits.draw(rng, Math.ceil(n / 4));
     // On little-endian platforms (all mainstream ones) the words' memory holds exactly these bytes.
-    if (LITTLE_ENDIAN) out.set(new Uint8Array(words.buffer, 0, n), offset);
-    else for (let i = 0; i < n; i++) out[offset + i] = (words[i >>> 2] >>> ((i & 3) << 3)) & 255;
+    const bytes = LITTLE_ENDIAN ? new Uint8Array(words.buffer, 0, n) : Uint8Array.from({ length: n }, (_, i) => words[i >>> 2] >>> ((i & 3) << 3));
+    rowSegments(span, 0, n, (at, to, length) => out.set(bytes.subarray(at, at + length), to));
   };
 }
 
-/** Normal noise (ziggurat), one 32-bit draw per value plus rare rejections. */
+/** Normal noise (ziggurat, see ziggurat-kernel.ts). */
 function normalFloatPixels(mean: number, std: number): PixelWriter {
-  return (out, offset, n, rng) => rng.fillNormal(out as Float32Array, offset, n, mean, std);
+  return (out, span, rng) =>
+    drawNormals(rng, spanSize(span), mean, std, (values, first, count) =>
+      rowSegments(span, first, count, (at, to, length) => out.set(values.subarray(at - first, at - first + length), to)),
+    );
 }
 
 /** Normal noise drawn as float32, then rounded and clamped to 0..255. */
 function normalUint8Pixels(mean: number, std: number): PixelWriter {
-  let values = new Float32Array(0);
-  return (out, offset, n, rng) => {
-    if (values.length < n) values = new Float32Array(Math.max(n, 2 * values.length));
-    rng.fillNormal(values, 0, n, mean, std);
-    for (let i = 0; i < n; i++) {
-      const v = values[i];
-      out[offset + i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-    }
-  };
+  return (out, span, rng) =>
+    drawNormals(rng, spanSize(span), mean, std, (values, first, count) =>
+      rowSegments(span, first, count, (at, to, length) => {
+        for (let i = 0; i < length; i++) {
+          const v = values[at - first + i];
+          out[to + i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+        }
+      }),
+    );
 }
 
 /** Uniform float noise in [low, high): the values rng.uniform(low, high) would give. */
 function uniformFloatPixels(low: number, high: number): PixelWriter {
   const bits = new Bits();
-  const span = high - low;
-  return (out, offset, n, rng) => {
-    const words = bits.draw(rng, n);
-    for (let i = 0; i < n; i++) out[offset + i] = low + span * (words[i] * TWO_POW_M32);
+  const width = high - low;
+  return (out, span, rng) => {
+    const words = bits.draw(rng, spanSize(span));
+    rowSegments(span, 0, spanSize(span), (at, to, length) => {
+      for (let i = 0; i < length; i++) out[to + i] = low + width * (words[at + i] * TWO_POW_M32);
+    });
   };
 }
 
 function genericPixels(draw: Draw): PixelWriter {
-  return (out: PixelArray, offset: number, n: number, rng: Rng): void => {
-    const end = offset + n;
-    for (let i = offset; i < end; i++) out[i] = draw(rng);
-  };
+  return (out, span, rng) =>
+    rowSegments(span, 0, spanSize(span), (_at, to, length) => {
+      for (let i = to; i < to + length; i++) out[i] = draw(rng);
+    });
 }
 
 function pixelWriter(fill: Exclude<Fill, { kind: 'constant' }>, dtype: PixelDtype): PixelWriter {
@@ -125,7 +127,17 @@ function pixelWriter(fill: Exclude<Fill, { kind: 'constant' }>, dtype: PixelDtyp
   }
   if (dtype === 'float32') return uniformFloatPixels(fill.low ?? 0, fill.high ?? 1);
   if ((fill.low ?? 0) <= 0 && (fill.high ?? 255) >= 255) return bytePixels();
-  return genericPixels(scalarDraw(fill, dtype));
+  return genericPixels(uniformDraw(fill, dtype));
+}
+
+/** One random value per channel for a region (normal values drawn together, in one call). */
+function channelValues(fill: Exclude<Fill, { kind: 'constant' }>, channels: number, dtype: PixelDtype): (rng: Rng) => Float32Array {
+  if (fill.kind === 'uniform') {
+    const draw = uniformDraw(fill, dtype);
+    return (rng) => Float32Array.from({ length: channels }, () => draw(rng));
+  }
+  const q = quantizer(dtype);
+  return (rng) => rng.fillNormal(new Float32Array(channels), 0, channels, fill.mean ?? 0, fill.std ?? 1).map(q);
 }
 
 /** Bind a fill to a channel count and dtype; errors name the option and the value. */
@@ -134,12 +146,6 @@ export function bindFill(fill: Fill, channels: number, dtype: PixelDtype): Bound
     const values = Float32Array.from(constantValues(fill, channels), quantizer(dtype));
     return { perPixel: false, regionValues: () => values };
   }
-  if ((fill.per ?? 'pixel') === 'channel') {
-    const draw = scalarDraw(fill, dtype);
-    return {
-      perPixel: false,
-      regionValues: (rng) => Float32Array.from({ length: channels }, () => draw(rng)),
-    };
-  }
+  if ((fill.per ?? 'pixel') === 'channel') return { perPixel: false, regionValues: channelValues(fill, channels, dtype) };
   return { perPixel: true, pixels: pixelWriter(fill, dtype) };
 }

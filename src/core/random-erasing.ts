@@ -9,7 +9,7 @@ import { bindFill, type BoundFill, type PixelDtype } from './fill.js';
 import { batchView, emptyLike, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
 import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { sampleRegions, type Region } from './region-sampler.js';
-import { drawPixels, paintRegions } from './region-writer.js';
+import { drawPixels, paintRegions, scratchSize } from './region-writer.js';
 import type { Rng } from './rng.js';
 import type { Transform } from './transforms.js';
 
@@ -149,7 +149,7 @@ export class RandomErasing {
 
   private paint(image: ImageView, regions: Region[], rng: Rng): void {
     const fill = this.boundFill(image.channels, dtypeOf(image.data));
-    paintRegions(image, regions, fill, rng, this.scratchLike(image.data, image.width * image.channels));
+    paintRegions(image, regions, fill, rng, this.scratchLike(image.data, scratchSize(image, regions, fill)));
   }
 
   private boundFill(channels: number, dtype: PixelDtype): BoundFill {
@@ -162,7 +162,7 @@ export class RandomErasing {
     return fill;
   }
 
-  /** A reusable row buffer of the image's array type. */
+  /** A reusable buffer of the image's array type (the per-pixel values of a region of a chw image). */
   private scratchLike(data: PixelArray, length: number): PixelArray {
     if (this.scratch.constructor !== data.constructor || this.scratch.length < length) this.scratch = emptyLike(data, length);
     return this.scratch;

@@ -5,10 +5,9 @@
  * key: the user's seed followed by any number of stream ids (epoch, sample index, worker, ...).
  * The key is hashed with the murmur3 finaliser into a SplitMix32 sequence that fills the state, so
  * `Rng.fromSeed(7).derive(3, 12)` is the same stream wherever and whenever it is created. This is
- * what makes runs reproducible whatever the number of data workers. *
+ * what makes runs reproducible whatever the number of data workers.
  * Normal values in bulk ({@link Rng.fillNormal}) use the ziggurat method of Marsaglia & Tsang (2000)
- * with 256 layers: the layer index comes from the low 8 bits of a 32-bit draw and the signed
- * magnitude from the other 24 bits, so the two are independent (the correction of Doornik, 2005).
+ * on four xoshiro128** generators seeded from this one (see ziggurat-kernel.ts).
  */
 
 /** Serializable generator state, for checkpoints. */
@@ -18,101 +17,9 @@ export interface RngState {
   readonly spare: number | null;
 }
 
+import { drawNormals } from './ziggurat-kernel.js';
+
 const TWO_POW_32 = 4294967296;
-
-const LAYERS = 256;
-const R = 3.6541528853610088;
-const AREA = 0.00492867323399;
-const SCALE = 2 ** 23;
-
-/**
- * Ziggurat tables. For a 32-bit draw u, layer iz = u & 255 and signed magnitude hz = u >> 8 (as
- * int32): the value is hz * wn[iz], accepted at once when |hz| < kn[iz], else finished by
- * {@link zigguratSlowPath}; fn[i] is the density at layer i's edge.
- */
-const kn = new Int32Array(LAYERS);
-const wn = new Float64Array(LAYERS);
-const fn = new Float64Array(LAYERS);
-
-function buildZigguratTables(): void {
-  let dn = R;
-  let tn = dn;
-  const q = AREA / Math.exp(-0.5 * dn * dn);
-  kn[0] = Math.floor((dn / q) * SCALE);
-  kn[1] = 0;
-  wn[0] = q / SCALE;
-  wn[LAYERS - 1] = dn / SCALE;
-  fn[0] = 1;
-  fn[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
-  for (let i = LAYERS - 2; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(AREA / dn + Math.exp(-0.5 * dn * dn)));
-    kn[i + 1] = Math.floor((dn / tn) * SCALE);
-    tn = dn;
-    fn[i] = Math.exp(-0.5 * dn * dn);
-    wn[i] = dn / SCALE;
-  }
-}
-buildZigguratTables();
-
-/** Slow path for a rejected fast test: the base strip's tail or a wedge test, drawing more from rng. */
-function zigguratSlowPath(rng: Rng, hz: number, iz: number): number {
-  for (;;) {
-    const x = hz * wn[iz];
-    if (iz === 0) {
-      let tx: number;
-      let ty: number;
-      do {
-        tx = -Math.log(1 - rng.next()) / R;
-        ty = -Math.log(1 - rng.next());
-      } while (ty + ty < tx * tx);
-      return hz > 0 ? R + tx : -R - tx;
-    }
-    if (fn[iz] + rng.next() * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) return x;
-    const u = rng.nextUint32();
-    hz = (u | 0) >> 8;
-    iz = u & 255;
-    if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
-  }
-}
-
-/** Rejected ziggurat draws of the current {@link Rng.fillNormal} call: index and 32-bit draw. */
-let rejectedIndex = new Int32Array(0);
-let rejectedBits = new Int32Array(0);
-/** Generator state while {@link fastNormals} runs (int32 words keep its loop in integer arithmetic). */
-const normalState = new Int32Array(4);
-
-/**
- * The fast pass of {@link Rng.fillNormal}: advances the xoshiro128** state `st` once per value and
- * writes every value the ziggurat accepts at once; returns how many were rejected (listed in
- * rejectedIndex / rejectedBits). The xoshiro step is written out here, as in Rng.nextUint32, because
- * one tight loop is about 1.7x faster than drawing the words first.
- */
-function fastNormals(st: Int32Array, out: Float32Array, offset: number, n: number, mean: number, std: number): number {
-  let [s0, s1, s2, s3] = [st[0], st[1], st[2], st[3]];
-  const index = rejectedIndex;
-  const bits = rejectedBits;
-  let rejected = 0;
-  for (let i = 0; i < n; i++) {
-    const m = Math.imul(s1, 5);
-    const u = Math.imul((m << 7) | (m >>> 25), 9);
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >>> 21);
-    const hz = u >> 8;
-    const iz = u & 255;
-    out[offset + i] = mean + std * (hz * wn[iz]);
-    if (Math.abs(hz) >= kn[iz]) {
-      index[rejected] = i;
-      bits[rejected++] = u;
-    }
-  }
-  [st[0], st[1], st[2], st[3]] = [s0, s1, s2, s3];
-  return rejected;
-}
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -232,20 +139,12 @@ export class Rng {
   }
 
   /**
-   * Fill out[offset..offset+n) with mean + std * z, z standard normal by the ziggurat method (see
-   * the module comment): one 32-bit draw per value in one tight loop; the few rejected values
-   * (1.5%) are then finished in index order with further draws.
+   * Fill out[offset..offset+n) with mean + std * z, z standard normal by the ziggurat method on four
+   * generators seeded with 16 draws of this one (WebAssembly SIMD where available, the same bits in
+   * JavaScript elsewhere); the few rejected values (1.5%) are finished with further draws.
    */
   fillNormal(out: Float32Array, offset: number, n: number, mean = 0, std = 1): Float32Array {
-    if (rejectedIndex.length < n) [rejectedIndex, rejectedBits] = [new Int32Array(n), new Int32Array(n)];
-    const st = normalState;
-    [st[0], st[1], st[2], st[3]] = [this.s0, this.s1, this.s2, this.s3];
-    const rejected = fastNormals(st, out, offset, n, mean, std);
-    [this.s0, this.s1, this.s2, this.s3] = [st[0], st[1], st[2], st[3]];
-    for (let j = 0; j < rejected; j++) {
-      const u = rejectedBits[j];
-      out[offset + rejectedIndex[j]] = mean + std * zigguratSlowPath(this, u >> 8, u & 255);
-    }
+    drawNormals(this, n, mean, std, (values, first, count) => out.set(values.subarray(0, count), offset + first));
     return out;
   }
 
