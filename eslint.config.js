@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/'] },
+  // assembly/ is AssemblyScript (WebAssembly types and decorators), compiled by scripts/build-wasm.ts.
+  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/', 'assembly/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,23 +1,44 @@
 /**
- * Standard normal values by the ziggurat method, four xoshiro128** generators side by side in
- * WebAssembly SIMD lanes (AssemblyScript source of the kernel embedded in src/core/ziggurat-wasm.ts;
- * `npm run build:wasm` regenerates it). Value i comes from step i >> 2 of lane i & 3. Memory layout:
- * the layer table at TABLE (per layer: width w as f32, bound k as i32), the four lane states at STATE
- * (word j of lane l at STATE + 16 j + 4 l), scratch for the rare rejection pass at SCRATCH, and the
- * output from OUTPUT. src/core/ziggurat.ts holds the same computation in JavaScript.
+ * Standard normal values by the ziggurat method: four xoshiro128** generators side by side in
+ * WebAssembly SIMD lanes for the fast test, a fifth, scalar one for the slow path. This is the
+ * AssemblyScript source of the kernel embedded in src/core/ziggurat-wasm-module.ts (regenerate with
+ * `npm run build:wasm`); src/core/ziggurat-js.ts and ziggurat-slow.ts compute the same bits in
+ * JavaScript. Value i comes from step i >> 2 of lane i & 3.
+ *
+ * Memory layout, filled by the caller except OUTPUT and REJECTED:
+ * - TABLE: per layer, the float32 width w and int32 bound k of the fast test;
+ * - STATE: the lanes' states (word j of lane l at STATE + 16 j + 4 l), then the slow-path generator's;
+ * - EXP2: 2^(j/32) for j = 0..31, float64 (slow path);
+ * - WN, FN, KN: per layer, float64 width, float64 density at the edge, int32 bound (slow path);
+ * - REJECTED: (index, draw) pairs of the current pass; OUTPUT: the values.
  */
+export const CAPACITY: i32 = 16384;
 export const TABLE: usize = 0;
 export const STATE: usize = 2048;
-const SCRATCH: usize = 2112;
-export const OUTPUT: usize = 4096;
+const SCRATCH: usize = 2128;
+export const EXP2: usize = 2176;
+export const WN: usize = 4096;
+export const FN: usize = 6144;
+export const KN: usize = 8192;
+const REJECTED: usize = 9216;
+export const OUTPUT: usize = REJECTED + 8 * <usize>CAPACITY;
 
-@inline function rotl(x: v128, k: i32): v128 {
+const R: f64 = 3.6541528853610088;
+const LN2_HI: f64 = 0.6931471803691238;
+const LN2_LO: f64 = 1.9082149292705877e-10;
+const EXP_SCALE: f64 = 46.16624130844683;
+const EXP_STEP_HI: f64 = LN2_HI / 32;
+const EXP_STEP_LO: f64 = LN2_LO / 32;
+const SQRT2: f64 = 1.4142135623730951;
+const TWO_POW_M32: f64 = 2.3283064365386963e-10;
+
+@inline function rotlLanes(x: v128, k: i32): v128 {
   return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
 }
 
 /** xoshiro128** output of the current state: rotl(s1 * 5, 7) * 9, multiplications as shift-adds. */
 @inline function scramble(s1: v128): v128 {
-  const r = rotl(i32x4.add(s1, i32x4.shl(s1, 2)), 7);
+  const r = rotlLanes(i32x4.add(s1, i32x4.shl(s1, 2)), 7);
   return i32x4.add(r, i32x4.shl(r, 3));
 }
 
@@ -38,11 +59,8 @@ export const OUTPUT: usize = 4096;
   return i32x4.ge_s(i32x4.abs(hz), i32x4.shuffle(lo, hi, 1, 3, 5, 7));
 }
 
-/**
- * Fill OUTPUT[0..n) with normal values, eight per iteration (the last few may be written past n).
- * Rejected values are listed at `rejected` as (index, 32-bit draw) pairs; returns how many.
- */
-export function fastNormals(n: i32, mean: f32, std: f32, rejected: usize): i32 {
+/** Fast pass over values 0..n, eight per iteration; returns how many were rejected (listed at REJECTED). */
+function fastPass(n: i32, mean: f32, std: f32): i32 {
   let s0 = v128.load(STATE);
   let s1 = v128.load(STATE + 16);
   let s2 = v128.load(STATE + 32);
@@ -58,7 +76,7 @@ export function fastNormals(n: i32, mean: f32, std: f32, rejected: usize): i32 {
     s1 = v128.xor(s1, s2);
     s0 = v128.xor(s0, s3);
     s2 = v128.xor(s2, t);
-    s3 = rotl(s3, 11);
+    s3 = rotlLanes(s3, 11);
     const u1 = scramble(s1);
     t = i32x4.shl(s1, 9);
     s2 = v128.xor(s2, s0);
@@ -66,7 +84,7 @@ export function fastNormals(n: i32, mean: f32, std: f32, rejected: usize): i32 {
     s1 = v128.xor(s1, s2);
     s0 = v128.xor(s0, s3);
     s2 = v128.xor(s2, t);
-    s3 = rotl(s3, 11);
+    s3 = rotlLanes(s3, 11);
     const dst = OUTPUT + (<usize>i << 2);
     const bad0 = fastValues(u0, vmean, vstd, dst);
     const bad1 = fastValues(u1, vmean, vstd, dst + 16);
@@ -76,8 +94,8 @@ export function fastNormals(n: i32, mean: f32, std: f32, rejected: usize): i32 {
       v128.store(SCRATCH + 16, u1);
       for (let l = 0; l < 8 && i + l < n; l++) {
         if (((lanes >> l) & 1) == 0) continue;
-        store<i32>(rejected + (<usize>count << 3), i + l);
-        store<i32>(rejected + (<usize>count << 3) + 4, load<i32>(SCRATCH + (<usize>l << 2)));
+        store<i32>(REJECTED + (<usize>count << 3), i + l);
+        store<i32>(REJECTED + (<usize>count << 3) + 4, load<i32>(SCRATCH + (<usize>l << 2)));
         count++;
       }
     }
@@ -87,4 +105,106 @@ export function fastNormals(n: i32, mean: f32, std: f32, rejected: usize): i32 {
   v128.store(STATE + 32, s2);
   v128.store(STATE + 48, s3);
   return count;
+}
+
+let g0: u32 = 0;
+let g1: u32 = 0;
+let g2: u32 = 0;
+let g3: u32 = 0;
+
+/** One step of the slow-path generator. */
+function draw(): u32 {
+  const result = rotl<u32>(g1 * 5, 7) * 9;
+  const t = g1 << 9;
+  g2 ^= g0;
+  g3 ^= g1;
+  g1 ^= g2;
+  g0 ^= g3;
+  g2 ^= t;
+  g3 = rotl<u32>(g3, 11);
+  return result;
+}
+
+@inline function pow2(k: i32): f64 {
+  return reinterpret<f64>(<i64>(k + 1023) << 52);
+}
+
+/** exp(a) for a <= 0: a = (n + j/32) ln 2 + r, 2^(j/32) from EXP2, exp(r) by a degree-6 polynomial. */
+function expNonPositive(a: f64): f64 {
+  const n = <i32>Math.floor(a * EXP_SCALE + 0.5);
+  const r = a - <f64>n * EXP_STEP_HI - <f64>n * EXP_STEP_LO;
+  const r2 = r * r;
+  // Estrin's scheme: a short dependency chain.
+  const p = 1 + r + r2 * (0.5 + r * 0.16666666666666666 + r2 * (0.041666666666666664 + r * 0.008333333333333333 + r2 * 0.001388888888888889));
+  return p * load<f64>(EXP2 + (<usize>(n & 31) << 3)) * pow2(n >> 5);
+}
+
+/** log(1 - u / 2^32): exponent by counting leading zeros, then the atanh series of the mantissa. */
+function logUnit(u: u32): f64 {
+  if (u == 0) return 0;
+  const m: u32 = 0 - u;
+  let e = 31 - <i32>clz<u32>(m);
+  let f = <f64>m * pow2(-e);
+  if (f > SQRT2) {
+    f *= 0.5;
+    e += 1;
+  }
+  const s = (f - 1) / (f + 1);
+  const z = s * s;
+  let t: f64 = 0.047619047619047616;
+  t = t * z + 0.05263157894736842;
+  t = t * z + 0.058823529411764705;
+  t = t * z + 0.06666666666666667;
+  t = t * z + 0.07692307692307693;
+  t = t * z + 0.09090909090909091;
+  t = t * z + 0.1111111111111111;
+  t = t * z + 0.14285714285714285;
+  t = t * z + 0.2;
+  t = t * z + 0.3333333333333333;
+  t = t * z + 1;
+  const scale = <f64>(e - 32);
+  return scale * LN2_HI + (scale * LN2_LO + 2 * s * t);
+}
+
+/** Finish a rejected draw (hz, iz): wedge tests and redraws until accepted, or the tail beyond R. */
+function slowNormal(hz: i32, iz: i32): f64 {
+  let x = <f64>hz * load<f64>(WN + (<usize>iz << 3));
+  while (iz != 0) {
+    const edge = load<f64>(FN + (<usize>iz << 3));
+    const inner = load<f64>(FN + (<usize>(iz - 1) << 3));
+    if (edge + <f64>draw() * TWO_POW_M32 * (inner - edge) < expNonPositive(-0.5 * x * x)) return x;
+    const u = draw();
+    hz = <i32>u >> 8;
+    iz = <i32>(u & 255);
+    x = <f64>hz * load<f64>(WN + (<usize>iz << 3));
+    if (abs<i32>(hz) < load<i32>(KN + (<usize>iz << 2))) return x;
+  }
+  let tx: f64;
+  let ty: f64;
+  do {
+    tx = -logUnit(draw()) / R;
+    ty = -logUnit(draw());
+  } while (ty + ty < tx * tx);
+  return hz > 0 ? R + tx : -R - tx;
+}
+
+/**
+ * Fill OUTPUT[0..n), n <= CAPACITY, with mean + std * z: the fast test in float32 (mean and std
+ * rounded to float32), rejected values finished in index order in float64 and rounded to float32.
+ */
+export function normals(n: i32, mean: f64, std: f64): void {
+  const rejected = fastPass(n, <f32>mean, <f32>std);
+  g0 = load<u32>(STATE + 64);
+  g1 = load<u32>(STATE + 68);
+  g2 = load<u32>(STATE + 72);
+  g3 = load<u32>(STATE + 76);
+  for (let j = 0; j < rejected; j++) {
+    const at = REJECTED + (<usize>j << 3);
+    const u = load<i32>(at + 4);
+    store<f32>(OUTPUT + (<usize>load<i32>(at) << 2), <f32>(mean + std * slowNormal(u >> 8, u & 255)));
+  }
+  store<u32>(STATE + 64, g0);
+  store<u32>(STATE + 68, g1);
+  store<u32>(STATE + 72, g2);
+  store<u32>(STATE + 76, g3);
 }

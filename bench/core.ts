@@ -12,7 +12,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { RandomErasing, Rng, imageView, type Fill, type ImageLayout, type ImageView } from '../src/core/index.js';
+import { RandomErasing, Rng, imageView, normalKernelName, type Fill, type ImageLayout, type ImageView } from '../src/core/index.js';
+import { drawNormals, type ZigguratKernel } from '../src/core/ziggurat-kernel.js';
+import { jsZigguratKernel } from '../src/core/ziggurat-js.js';
+import { wasmZigguratKernel } from '../src/core/ziggurat-wasm.js';
 
 interface Case {
   readonly name: string;
@@ -179,6 +182,46 @@ function torchvision(python: string): Record<string, number> {
   return runPython<Record<string, number>>(python, TORCH_SCRIPT, JSON.stringify(CASES));
 }
 
+const NORMAL_BLOCK = 26_000;
+
+const TORCH_NORMAL_SCRIPT = `
+import sys, time, torch
+torch.set_num_threads(1)
+x = torch.empty(int(sys.argv[1]))
+for _ in range(200): x.normal_()
+n, start = 0, time.process_time()
+while time.process_time() - start < ${SECONDS}:
+    for _ in range(200): x.normal_()
+    n += 200
+print((time.process_time() - start) * 1e9 / (n * x.numel()))
+`;
+
+/** CPU nanoseconds per N(0, 1) value of one kernel, in blocks the size of a large erased region. */
+function kernelNsPerValue(kernel: ZigguratKernel): number {
+  const rng = Rng.fromSeed(5);
+  const block = () => drawNormals(rng, NORMAL_BLOCK, 0, 1, () => undefined, kernel);
+  for (let i = 0; i < 200; i++) block();
+  let count = 0;
+  const start = cpuMs();
+  while (cpuMs() - start < SECONDS * 1000) {
+    for (let i = 0; i < 20; i++) block();
+    count += 20;
+  }
+  return ((cpuMs() - start) * 1e6) / (count * NORMAL_BLOCK);
+}
+
+/** Normal values alone: our two kernels and torch's normal_ (one thread), CPU ns per value. */
+function normalValues(python: string | null): void {
+  const wasm = wasmZigguratKernel();
+  const torch = python ? Number(runPython<number>(python, TORCH_NORMAL_SCRIPT, String(NORMAL_BLOCK))) : null;
+  console.log(`\nN(0, 1) values in blocks of ${NORMAL_BLOCK}, CPU ns per value (fills here use the ${normalKernelName()} kernel)`);
+  console.table([
+    { generator: 'ours, WebAssembly SIMD ziggurat', 'ns/value': wasm ? kernelNsPerValue(wasm).toFixed(2) : 'unavailable' },
+    { generator: 'ours, JavaScript ziggurat (same values)', 'ns/value': kernelNsPerValue(jsZigguratKernel()).toFixed(2) },
+    { generator: 'torch Tensor.normal_', 'ns/value': torch ? torch.toFixed(2) : '-' },
+  ]);
+}
+
 function fmt(x: number): string {
   return x >= 1e5 ? `${(x / 1e3).toFixed(0)}k` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
 }
@@ -209,5 +252,6 @@ export async function run(): Promise<void> {
     };
   });
   console.table(rows);
+  normalValues(python);
   if (python) fidelity(python);
 }

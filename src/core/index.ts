@@ -10,3 +10,4 @@ export * from './transforms.js';
 export * from './object-aware.js';
 export * from './occlusion.js';
 export * from './noise.js';
+export { normalKernelName, type NormalKernelName } from './ziggurat-kernel.js';

@@ -5,9 +5,9 @@
  */
 import { checkFill, type Fill } from './erasing-options.js';
 import { bindFill } from './fill.js';
-import { cloneImage, emptyLike, imageView, type ImageView, type PixelArray } from './image.js';
+import { cloneImage, imageView, type ImageView, type PixelArray } from './image.js';
 import type { Region } from './region-sampler.js';
-import { paintRegions, scratchSize } from './region-writer.js';
+import { paintRegions } from './region-writer.js';
 import { Rng } from './rng.js';
 
 /** Options of {@link occlude}. */
@@ -69,7 +69,7 @@ export function occlude<T extends PixelArray>(
   if (region) {
     const dtype = out.data instanceof Uint8Array ? 'uint8' : 'float32';
     const fill = bindFill(checkFill(options.fill ?? { kind: 'uniform', per: 'pixel' }), out.channels, dtype);
-    paintRegions(out, [region], fill, rng, emptyLike(out.data, scratchSize(out, [region], fill)));
+    paintRegions(out, [region], fill, rng);
   }
   return { image: out, region };
 }

@@ -6,10 +6,10 @@
  */
 import { resolveOptions, type RandomErasingOptions, type ResolvedOptions } from './erasing-options.js';
 import { bindFill, type BoundFill, type PixelDtype } from './fill.js';
-import { batchView, emptyLike, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
+import { batchView, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
 import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { sampleRegions, type Region } from './region-sampler.js';
-import { drawPixels, paintRegions, scratchSize } from './region-writer.js';
+import { drawPixels, paintRegions } from './region-writer.js';
 import type { Rng } from './rng.js';
 import type { Transform } from './transforms.js';
 
@@ -23,7 +23,10 @@ export interface PlanShape {
 /** What `apply` would do: the regions and, for each, the values it writes. */
 export interface ErasePlan {
   readonly regions: Region[];
-  /** fills[i] has length 1 (all channels), C (one per channel) or h*w*C (per pixel, hwc order). */
+  /**
+   * fills[i] has length 1 (all channels), C (one per channel) or h*w*C (per pixel, in the order
+   * apply writes them: hwc for an hwc image; for a chw image, C planes of h*w values).
+   */
   readonly fills: Float32Array[];
 }
 
@@ -77,7 +80,6 @@ export class RandomErasing {
   /** The options in force, defaults applied. */
   readonly options: ResolvedOptions;
   private readonly fills = new Map<string, BoundFill>();
-  private scratch: PixelArray = new Float32Array(0);
 
   /**
    * @param config a preset name, or full options.
@@ -149,7 +151,7 @@ export class RandomErasing {
 
   private paint(image: ImageView, regions: Region[], rng: Rng): void {
     const fill = this.boundFill(image.channels, dtypeOf(image.data));
-    paintRegions(image, regions, fill, rng, this.scratchLike(image.data, scratchSize(image, regions, fill)));
+    paintRegions(image, regions, fill, rng);
   }
 
   private boundFill(channels: number, dtype: PixelDtype): BoundFill {
@@ -160,11 +162,5 @@ export class RandomErasing {
       this.fills.set(key, fill);
     }
     return fill;
-  }
-
-  /** A reusable buffer of the image's array type (the per-pixel values of a region of a chw image). */
-  private scratchLike(data: PixelArray, length: number): PixelArray {
-    if (this.scratch.constructor !== data.constructor || this.scratch.length < length) this.scratch = emptyLike(data, length);
-    return this.scratch;
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Writing fill values into a rectangle of an image, row by row with TypedArray fill / copyWithin
- * (no per-pixel closures on the constant paths). Per-pixel values are drawn a whole region at a time
- * (h*w*C values, hwc order), as a plan draws them, so both consume the generator alike.
+ * (no per-pixel closures on the constant paths). Per-pixel values are drawn a whole region at a time,
+ * h*w*C values in the image's memory order, as a plan draws them, so both consume the generator alike.
  */
 import type { BoundFill, PixelDtype, PixelWriter } from './fill.js';
-import type { ImageView, PixelArray } from './image.js';
+import type { ImageView } from './image.js';
 import type { Region } from './region-sampler.js';
 import type { Rng } from './rng.js';
+import { contiguousSpan, type RowSpan } from './row-span.js';
 
 /** Write region-wide values (length 1: every channel; length C: one per channel). */
 export function paintValues(image: ImageView, r: Region, values: Float32Array): void {
@@ -33,64 +34,38 @@ export function paintValues(image: ImageView, r: Region, values: Float32Array): 
 }
 
 /**
- * Draw and write per-pixel values. An hwc (or one-channel) image takes them straight into its rows;
- * a chw image gets them through `scratch` (same array type as the image, at least h*w*C values),
- * spread over the channel planes row by row.
+ * Draw and write per-pixel values straight into the image, in its memory order within the region:
+ * hwc rows of w*C values, or for chw each channel plane's rows of w values in turn.
  */
-export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng: Rng, scratch: PixelArray): void {
+export function paintPixels(image: ImageView, r: Region, write: PixelWriter, rng: Rng): void {
   const { data, width: W, height: H, channels: C } = image;
-  const rowLength = r.width * C;
-  if (rowLength === 0 || r.height === 0) return;
-  if (image.layout === 'hwc' || C === 1) {
-    // With one channel, chw and hwc are the same memory order.
-    write(data, { offset: (r.top * W + r.left) * C, rowLength, rows: r.height, stride: W * C }, rng);
-    return;
-  }
-  write(scratch, { offset: 0, rowLength, rows: r.height, stride: rowLength }, rng);
-  for (let y = 0; y < r.height; y++) {
-    spreadRow(data, scratch, y * rowLength, (r.top + y) * W + r.left, H * W, C, r.width);
-  }
+  if (r.width === 0 || r.height === 0) return;
+  const first = image.layout === 'hwc' ? (r.top * W + r.left) * C : r.top * W + r.left;
+  const span: RowSpan =
+    image.layout === 'hwc'
+      ? { offset: first, rowLength: r.width * C, rows: r.height, stride: W * C, planes: 1, planeStride: 0 }
+      : { offset: first, rowLength: r.width, rows: r.height, stride: W, planes: C, planeStride: H * W };
+  write(data, span, rng);
 }
 
-/** Spread one hwc-ordered row of `width` pixels (from rows[from]) over the channel planes of a chw image. */
-function spreadRow(data: PixelArray, rows: PixelArray, from: number, start: number, plane: number, channels: number, width: number): void {
-  if (channels === 3) {
-    // RGB, unrolled: one pass over the row, about twice as fast as three strided passes.
-    const [g, b] = [start + plane, start + 2 * plane];
-    for (let x = 0, i = from; x < width; x++, i += 3) {
-      data[start + x] = rows[i];
-      data[g + x] = rows[i + 1];
-      data[b + x] = rows[i + 2];
-    }
-    return;
-  }
-  for (let c = 0; c < channels; c++) {
-    const base = c * plane + start;
-    for (let x = 0, i = from + c; x < width; x++, i += channels) data[base + x] = rows[i];
-  }
-}
-
-/** Per-pixel values of a region as a plan returns them: h*w*C values in hwc order. */
+/**
+ * Per-pixel values of a region as a plan returns them: the h*w*C values in the order apply writes
+ * them, hwc for an hwc image, channel planes for a chw image.
+ */
 export function drawPixels(r: Region, channels: number, write: PixelWriter, rng: Rng, dtype: PixelDtype): Float32Array {
-  const rowLength = r.width * channels;
-  const out = dtype === 'uint8' ? new Uint8Array(r.height * rowLength) : new Float32Array(r.height * rowLength);
-  if (out.length > 0) write(out, { offset: 0, rowLength, rows: r.height, stride: rowLength }, rng);
+  const n = r.height * r.width * channels;
+  const out = dtype === 'uint8' ? new Uint8Array(n) : new Float32Array(n);
+  if (n > 0) write(out, contiguousSpan(n), rng);
   return out instanceof Float32Array ? out : Float32Array.from(out);
-}
-
-/** How many values of scratch {@link paintRegions} needs: the largest region's, for per-pixel fills of chw images. */
-export function scratchSize(image: ImageView, regions: readonly Region[], fill: BoundFill): number {
-  if (!fill.perPixel || image.layout === 'hwc' || image.channels === 1) return 0;
-  return regions.reduce((most, r) => Math.max(most, r.height * r.width * image.channels), 0);
 }
 
 /**
  * Write a fill into regions in order (later regions over earlier ones): region-wide values, or
- * per-pixel values using `scratch` (see {@link paintPixels}).
+ * per-pixel values (see {@link paintPixels}).
  */
-export function paintRegions(image: ImageView, regions: readonly Region[], fill: BoundFill, rng: Rng, scratch: PixelArray): void {
+export function paintRegions(image: ImageView, regions: readonly Region[], fill: BoundFill, rng: Rng): void {
   for (const r of regions) {
-    if (fill.perPixel) paintPixels(image, r, fill.pixels, rng, scratch);
+    if (fill.perPixel) paintPixels(image, r, fill.pixels, rng);
     else paintValues(image, r, fill.regionValues(rng));
   }
 }

@@ -1,18 +1,26 @@
 /**
- * Where a block of per-pixel fill values goes: `rows` rows of `rowLength` values, row r starting at
- * offset + r * stride of the destination array. A block of h*w*C values (hwc order) lands in an hwc
- * image's region with stride W*C, or in a plain array with stride rowLength.
+ * Where a block of per-pixel fill values goes in a destination array: `planes` planes of `rows` rows
+ * of `rowLength` values; row y of plane p starts at offset + p * planeStride + y * stride. A region's
+ * h*w*C values fill an hwc image as one plane of h rows of w*C values, a chw image as C planes of h
+ * rows of w values, and a plain array as one contiguous plane.
  */
 export interface RowSpan {
   readonly offset: number;
   readonly rowLength: number;
   readonly rows: number;
   readonly stride: number;
+  readonly planes: number;
+  readonly planeStride: number;
+}
+
+/** A span covering `length` contiguous values from index 0. */
+export function contiguousSpan(length: number): RowSpan {
+  return { offset: 0, rowLength: length, rows: 1, stride: length, planes: 1, planeStride: length };
 }
 
 /** The number of values in a span. */
 export function spanSize(span: RowSpan): number {
-  return span.rowLength * span.rows;
+  return span.rowLength * span.rows * span.planes;
 }
 
 /**
@@ -31,7 +39,8 @@ export function rowSegments(
   while (at < end) {
     const column = at - row * span.rowLength;
     const length = Math.min(span.rowLength - column, end - at);
-    segment(at, span.offset + row * span.stride + column, length);
+    const plane = Math.floor(row / span.rows);
+    segment(at, span.offset + plane * span.planeStride + (row - plane * span.rows) * span.stride + column, length);
     at += length;
     row++;
   }

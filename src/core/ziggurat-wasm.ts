@@ -1,26 +1,30 @@
 /**
- * The ziggurat fast pass as a WebAssembly SIMD kernel (assembly/normal-ziggurat.ts, embedded in
- * ziggurat-wasm-module.ts). The module is under 1 KB, so it compiles synchronously even on a
- * browser's main thread.
+ * The ziggurat kernel in WebAssembly SIMD (assembly/normal-ziggurat.ts, embedded in
+ * ziggurat-wasm-module.ts). The module is about 2 KB, small enough to compile synchronously even on
+ * a browser's main thread.
  */
 import type { ZigguratKernel } from './ziggurat-kernel.js';
-import { kn, wf } from './ziggurat-tables.js';
+import { EXP2_STEPS } from './ziggurat-slow.js';
+import { fn, kn, wf, wn } from './ziggurat-tables.js';
 import { ZIGGURAT_WASM_BASE64 } from './ziggurat-wasm-module.js';
 
-const CAPACITY = 1 << 14;
 const PAGE = 65536;
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
+  readonly CAPACITY: WebAssembly.Global;
   readonly TABLE: WebAssembly.Global;
   readonly STATE: WebAssembly.Global;
+  readonly EXP2: WebAssembly.Global;
+  readonly WN: WebAssembly.Global;
+  readonly FN: WebAssembly.Global;
+  readonly KN: WebAssembly.Global;
   readonly OUTPUT: WebAssembly.Global;
-  fastNormals(n: number, mean: number, std: number, rejected: number): number;
+  normals(n: number, mean: number, std: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bytes = atob(text);
-  return Uint8Array.from(bytes, (c) => c.charCodeAt(0));
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 function instantiate(): KernelExports | null {
@@ -36,23 +40,34 @@ function instantiate(): KernelExports | null {
   }
 }
 
+/** Copy the layer tables where the kernel reads them. */
+function writeTables(kernel: KernelExports): void {
+  const buffer = kernel.memory.buffer;
+  const at = (global: WebAssembly.Global) => global.value as number;
+  const pairs = new Int32Array(buffer, at(kernel.TABLE), 2 * kn.length);
+  const widths = new Int32Array(wf.buffer);
+  for (let i = 0; i < kn.length; i++) [pairs[2 * i], pairs[2 * i + 1]] = [widths[i], kn[i]];
+  new Float64Array(buffer, at(kernel.EXP2), EXP2_STEPS.length).set(EXP2_STEPS);
+  new Float64Array(buffer, at(kernel.WN), wn.length).set(wn);
+  new Float64Array(buffer, at(kernel.FN), fn.length).set(fn);
+  new Int32Array(buffer, at(kernel.KN), kn.length).set(kn);
+}
+
 /** The WebAssembly kernel, or null where WebAssembly SIMD cannot run. */
 export function wasmZigguratKernel(): ZigguratKernel | null {
   const kernel = instantiate();
   if (!kernel) return null;
-  const [table, stateAt, output] = [kernel.TABLE.value as number, kernel.STATE.value as number, kernel.OUTPUT.value as number];
-  const rejectedAt = output + 4 * CAPACITY;
-  const needed = rejectedAt + 8 * CAPACITY;
+  const capacity = kernel.CAPACITY.value as number;
+  const output = kernel.OUTPUT.value as number;
+  const needed = output + 4 * capacity;
   const memory = kernel.memory;
   if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
-  const layers = new Int32Array(memory.buffer, table, 2 * kn.length);
-  const widths = new Int32Array(wf.buffer);
-  for (let i = 0; i < kn.length; i++) [layers[2 * i], layers[2 * i + 1]] = [widths[i], kn[i]];
+  writeTables(kernel);
   return {
-    capacity: CAPACITY,
-    state: new Int32Array(memory.buffer, stateAt, 16),
-    values: new Float32Array(memory.buffer, output, CAPACITY),
-    rejected: new Int32Array(memory.buffer, rejectedAt, 2 * CAPACITY),
-    fastPass: (n, mean, std) => kernel.fastNormals(n, mean, std, rejectedAt),
+    name: 'wasm-simd',
+    capacity,
+    state: new Int32Array(memory.buffer, kernel.STATE.value as number, 20),
+    values: new Float32Array(memory.buffer, output, capacity),
+    normals: (n, mean, std) => kernel.normals(n, mean, std),
   };
 }

@@ -66,7 +66,11 @@ function replay(image: ImageView, regions: Region[], fills: Float32Array[]): Pix
     for (let y = r.top; y < r.top + r.height; y++) {
       for (let x = r.left; x < r.left + r.width; x++) {
         for (let c = 0; c < image.channels; c++) {
-          const i = ((y - r.top) * r.width + (x - r.left)) * image.channels + c;
+          // Per-pixel fills come in the image's memory order within the region.
+          const i =
+            image.layout === 'hwc'
+              ? ((y - r.top) * r.width + (x - r.left)) * image.channels + c
+              : (c * r.height + (y - r.top)) * r.width + (x - r.left);
           data[offsetOf(image, y, x, c)] = f.length === 1 ? f[0] : f.length === image.channels ? f[c] : f[i];
         }
       }

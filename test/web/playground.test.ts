@@ -166,6 +166,17 @@ describe('playground in Chromium', { skip }, () => {
     assert.ok(changedInside > 0.8 * inside, `${changedInside} of ${inside} erased values changed`);
   });
 
+  test('a per-pixel normal fill runs on the WebAssembly SIMD kernel and changes only erased pixels', async () => {
+    await rerender(() => page.selectOption('#opt-fillKind', 'normal'));
+    await setField('#opt-fillMean', '128');
+    await setField('#opt-fillStd', '40');
+    const { inside, changed } = checkOutsideRegions(await snapshot(page));
+    // N(128, 40^2) values rarely equal the original value of a pixel.
+    assert.ok(changed > 0.9 * inside, `${changed} of ${inside} erased values changed`);
+    assert.match((await page.textContent('#render-time')) ?? '', /normal values by the WebAssembly SIMD kernel/);
+    await rerender(() => page.selectOption('#opt-fillKind', 'uniform'));
+  });
+
   test('histograms differ between the reference (uniform aspect) and torchvision (log-uniform) presets', async () => {
     const aspectCounts = () =>
       page.evaluate(() => {

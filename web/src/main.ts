@@ -1,5 +1,5 @@
 /** Entry point of the playground: wires the image sources, the settings and every section together. */
-import { PRESETS, RandomErasing, Rng, isPresetName } from '../../src/core/index.js';
+import { PRESETS, RandomErasing, Rng, isPresetName, normalKernelName } from '../../src/core/index.js';
 import { paint } from './canvas.js';
 import { drawRegions, renderDistributions } from './distributions.js';
 import { toDomain, toUnitFloat, type Domain } from './domain.js';
@@ -104,7 +104,9 @@ async function render(): Promise<void> {
   const occluded = occlusion.render(image, { fraction, seed: s.seed, count: s.count, showRegions: s.showRegions });
   byId('occlusion-value').textContent = fraction.toFixed(2);
   const ms = performance.now() - started;
-  byId('render-time').textContent = `All sections updated in ${ms.toFixed(0)} ms (${image.width}×${image.height}×${image.channels}).`;
+  byId('render-time').textContent =
+    `All sections updated in ${ms.toFixed(0)} ms (${image.width}×${image.height}×${image.channels}); ` +
+    `normal values by the ${normalKernelName() === 'wasm-simd' ? 'WebAssembly SIMD' : 'JavaScript'} kernel.`;
   document.body.dataset.renderMs = ms.toFixed(1);
   document.body.dataset.renders = String(++renderCount);
   await model.predictAll([
