@@ -59,7 +59,7 @@ const TWO_POW_M32: f64 = 2.3283064365386963e-10;
   return i32x4.ge_s(i32x4.abs(hz), i32x4.shuffle(lo, hi, 1, 3, 5, 7));
 }
 
-/** Fast pass over values 0..n, eight per iteration; returns how many were rejected (listed at REJECTED). */
+/** Fast pass over values 0..n, four per iteration; returns how many were rejected (listed at REJECTED). */
 function fastPass(n: i32, mean: f32, std: f32): i32 {
   let s0 = v128.load(STATE);
   let s1 = v128.load(STATE + 16);
@@ -68,31 +68,20 @@ function fastPass(n: i32, mean: f32, std: f32): i32 {
   const vmean = f32x4.splat(mean);
   const vstd = f32x4.splat(std);
   let count = 0;
-  for (let i = 0; i < n; i += 8) {
-    const u0 = scramble(s1);
-    let t = i32x4.shl(s1, 9);
+  for (let i = 0; i < n; i += 4) {
+    const u = scramble(s1);
+    const t = i32x4.shl(s1, 9);
     s2 = v128.xor(s2, s0);
     s3 = v128.xor(s3, s1);
     s1 = v128.xor(s1, s2);
     s0 = v128.xor(s0, s3);
     s2 = v128.xor(s2, t);
     s3 = rotlLanes(s3, 11);
-    const u1 = scramble(s1);
-    t = i32x4.shl(s1, 9);
-    s2 = v128.xor(s2, s0);
-    s3 = v128.xor(s3, s1);
-    s1 = v128.xor(s1, s2);
-    s0 = v128.xor(s0, s3);
-    s2 = v128.xor(s2, t);
-    s3 = rotlLanes(s3, 11);
-    const dst = OUTPUT + (<usize>i << 2);
-    const bad0 = fastValues(u0, vmean, vstd, dst);
-    const bad1 = fastValues(u1, vmean, vstd, dst + 16);
-    if (v128.any_true(v128.or(bad0, bad1))) {
-      const lanes = i32x4.bitmask(bad0) | (i32x4.bitmask(bad1) << 4);
-      v128.store(SCRATCH, u0);
-      v128.store(SCRATCH + 16, u1);
-      for (let l = 0; l < 8 && i + l < n; l++) {
+    const bad = fastValues(u, vmean, vstd, OUTPUT + (<usize>i << 2));
+    if (v128.any_true(bad)) {
+      const lanes = i32x4.bitmask(bad);
+      v128.store(SCRATCH, u);
+      for (let l = 0; l < 4 && i + l < n; l++) {
         if (((lanes >> l) & 1) == 0) continue;
         store<i32>(REJECTED + (<usize>count << 3), i + l);
         store<i32>(REJECTED + (<usize>count << 3) + 4, load<i32>(SCRATCH + (<usize>l << 2)));

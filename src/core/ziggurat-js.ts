@@ -20,7 +20,7 @@ export function jsZigguratKernel(): ZigguratKernel {
   /** Fast test over values 0..n; returns how many were rejected, listed in `rejected`. */
   function fastPass(n: number, mean: number, std: number): number {
     let count = 0;
-    const steps = 2 * Math.ceil(n / 8);
+    const steps = Math.ceil(n / 4);
     for (let s = 0; s < steps; s++) {
       for (let lane = 0; lane < 4; lane++) {
         const u = xoshiroStep(state, lane, 4);

@@ -13,7 +13,7 @@ import { wasmZigguratKernel } from './ziggurat-wasm.js';
 export interface ZigguratKernel {
   /** Which implementation this is. */
   readonly name: NormalKernelName;
-  /** Most values one call computes (a multiple of 8). */
+  /** Most values one call computes (a multiple of 4). */
   readonly capacity: number;
   /**
    * The generators' states, 20 words: word j of fast generator l at index 4 j + l, then the slow-path
@@ -25,7 +25,7 @@ export interface ZigguratKernel {
   /**
    * Write mean + std * z for values 0..n (n <= capacity): accepted values in float32 arithmetic (mean
    * and std rounded to float32), finished ones in float64 rounded to float32. The fast generators
-   * advance to the next multiple of 8 values.
+   * advance to the next multiple of 4 values.
    */
   normals(n: number, mean: number, std: number): void;
 }

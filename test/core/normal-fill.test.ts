@@ -6,7 +6,7 @@ import { chiSquare, chiSquareBound, normalCdf } from './stats.js';
 
 test('fillNormal draws follow N(0, 1): chi-square over 42 bins including both tails, moments', () => {
   const n = 400_000;
-  // Filled in calls of 333 values, so every call seeds its generators and ends in a partial group of 8.
+  // Filled in calls of 333 values, so every call seeds its generators and ends in a partial group of 4.
   const values = new Float32Array(n);
   const rng = Rng.fromSeed(17);
   for (let i = 0; i < n; i += 333) rng.fillNormal(values, i, Math.min(333, n - i));
