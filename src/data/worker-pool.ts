@@ -22,6 +22,20 @@ export function startWorker(base: string, name: string, workerData: unknown): Wo
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/**
+ * Terminate workers and wait for their exits. A timer holds the event loop open meanwhile: a worker
+ * being stopped does not, and without it a process with nothing else to do can end (or a test runner
+ * give up) with the exits still pending.
+ */
+export async function terminateAll(workers: readonly Worker[]): Promise<void> {
+  const keepAlive = setInterval(() => undefined, 1000);
+  try {
+    await Promise.all(workers.map((w) => w.terminate()));
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
 export class WorkerPool {
   private readonly workers: Worker[];
   private readonly pending = new PendingReplies<Filled>('loader worker');
@@ -58,6 +72,6 @@ export class WorkerPool {
   /** Stop every worker; tasks still in flight reject with "loader closed". */
   async close(): Promise<void> {
     this.pending.fail(new Error('loader closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await terminateAll(this.workers);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { PendingReplies } from '../data/pending-replies.js';
-import { startWorker } from '../data/worker-pool.js';
+import { startWorker, terminateAll } from '../data/worker-pool.js';
 import type { ReplicaInit, ReplicaReply, ReplicaResult, ReplicaTask } from './replica-protocol.js';
 
 /** Replica workers computing the gradients of batch slices (see {@link replicaStep}). */
@@ -36,6 +36,6 @@ export class ReplicaPool {
   /** Stop every worker; slices still in flight reject with "replicas closed". */
   async close(): Promise<void> {
     this.pending.fail(new Error('replicas closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await terminateAll(this.workers);
   }
 }
