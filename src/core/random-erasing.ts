@@ -100,7 +100,11 @@ export class RandomErasing {
     return sampleRegions(this.options, height, width, rng);
   }
 
-  /** The regions and fill values that `apply` would write, for other back ends to reproduce. */
+  /**
+   * The regions and fill values that `apply` would write, for other back ends to reproduce. Per-pixel
+   * fills come in the order apply writes them into an image of this shape: hwc for an hwc image, C
+   * planes of h*w values for a chw image.
+   */
   plan(shape: PlanShape, dtype: PixelDtype, rng: Rng): ErasePlan {
     checkImageDim('channels', shape.channels);
     if (dtype !== 'uint8' && dtype !== 'float32') throw new RangeError(`dtype must be 'uint8' or 'float32', got '${dtype}'`);
