@@ -1,21 +1,29 @@
 /**
- * Recognising a backend that ran out of memory during a training step. The wasm backend aborts its
- * module when `malloc` fails (a `WebAssembly.RuntimeError` "Aborted()"), after which the backend is
- * unusable; the JS backends fail to allocate an ArrayBuffer.
+ * Recognising a backend that ran out of memory during a training step or a test pass. The wasm
+ * backend aborts its module when `malloc` fails (a `WebAssembly.RuntimeError` "Aborted()"), after
+ * which the backend is unusable; the JS backends fail to allocate an ArrayBuffer.
  */
 
-/** A training step ran out of memory; the run stops and the last checkpoint stays as it was. */
+/** Where memory ran out: a training step (maybe in micro-batches) or a test pass. */
+export type OutOfMemoryPass = 'train' | 'test';
+
+/** A step ran out of memory; the run stops and the last checkpoint stays as it was. */
 export class OutOfMemoryError extends Error {
   constructor(
     readonly batchSize: number,
     readonly backend: string,
     readonly microBatch: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; pass?: OutOfMemoryPass },
   ) {
-    const where = microBatch === undefined ? `batch ${batchSize}` : `batch ${batchSize} (micro-batch ${microBatch})`;
-    super(`out of memory in a training step at ${where} on backend ${backend}: use --micro-batch (e.g. 32) or a smaller --train-batch`, options);
+    super(outOfMemoryMessage(options?.pass ?? 'train', batchSize, backend, microBatch), options);
     this.name = 'OutOfMemoryError';
   }
+}
+
+function outOfMemoryMessage(pass: OutOfMemoryPass, batchSize: number, backend: string, microBatch: number | undefined): string {
+  if (pass === 'test') return `out of memory in a test pass at batch ${batchSize} on backend ${backend}: use a smaller --test-batch`;
+  const where = microBatch === undefined ? `batch ${batchSize}` : `batch ${batchSize} (micro-batch ${microBatch})`;
+  return `out of memory in a training step at ${where} on backend ${backend}: use --micro-batch (e.g. 32) or a smaller --train-batch`;
 }
 
 /** Whether `error` is an allocation failure of the TF.js backend (wasm abort or ArrayBuffer allocation). */

@@ -142,6 +142,16 @@ export async function trainEpoch(ctx: TrainEpochContext, epoch: number, resumeFr
   return { complete: true, metrics: metricsOf(meter), seconds: (performance.now() - start) / 1000 };
 }
 
+/** {@link evalStep} on `batch`, turning a backend allocation failure into an {@link OutOfMemoryError}. */
+function guardedEval(model: tfl.LayersModel, batch: Batch): BatchResult {
+  try {
+    return evalStep(model, batch);
+  } catch (error) {
+    if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), undefined, { cause: error, pass: 'test' });
+    throw error;
+  }
+}
+
 /** Test loss, top-1 and top-5 of `model` over one pass of `source` (inference mode). */
 export async function evaluate(model: tfl.LayersModel, source: BatchSource, reporter: ProgressReporter): Promise<PassMetrics> {
   const meter = new RunningMetrics();
@@ -151,7 +161,7 @@ export async function evaluate(model: tfl.LayersModel, source: BatchSource, repo
   let index = 0;
   for await (const batch of source.epoch(0)) {
     timer.dataReady();
-    const result = evalStep(model, batch);
+    const result = guardedEval(model, batch);
     meter.add(result.count, result.loss, result.correct1, result.correct5);
     index++;
     timer.batchDone();

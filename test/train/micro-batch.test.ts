@@ -194,3 +194,25 @@ test('a backend allocation failure stops the run with a clear error and keeps th
   assert.equal(saved.partial, null);
   assert.equal(new OutOfMemoryError(128, 'wasm', undefined).message, 'out of memory in a training step at batch 128 on backend wasm: use --micro-batch (e.g. 32) or a smaller --train-batch');
 });
+
+test('running out of memory in the test pass names the test batch and keeps the last checkpoint', async () => {
+  const dir = await tempDir();
+  let epochs = 0;
+  const buildModel = () => {
+    const model = tinyModel();
+    const apply = model.apply.bind(model);
+    // Inference fails from the second epoch on; training steps still succeed.
+    model.apply = (inputs, kwargs) => {
+      if (epochs >= 1 && kwargs?.training === false) throw new RangeError('Array buffer allocation failed');
+      return apply(inputs, kwargs);
+    };
+    return model;
+  };
+  const config = makeConfig({ seed: 3, epochs: 3, schedule: [], trainBatch: 16, checkpoint: dir });
+  await assert.rejects(
+    train(config, { data: tinyData(), buildModel, onEpoch: () => void epochs++ }),
+    (e: unknown) =>
+      e instanceof OutOfMemoryError && e.message === 'out of memory in a test pass at batch 12 on backend cpu: use a smaller --test-batch',
+  );
+  assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).epoch, 1);
+});
