@@ -158,6 +158,19 @@ test('the run config records --micro-batch; a resume keeps it unless given again
   assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).config.microBatch, 4);
 });
 
+type ApplyKwargs = Parameters<ReturnType<typeof tinyModel>['apply']>[1];
+
+/** A tiny model whose apply throws error() whenever fails(kwargs) holds. */
+function failingModel(fails: (kwargs: ApplyKwargs) => boolean, error: () => Error): ReturnType<typeof tinyModel> {
+  const model = tinyModel();
+  const apply = model.apply.bind(model);
+  model.apply = (inputs, kwargs) => {
+    if (fails(kwargs)) throw error();
+    return apply(inputs, kwargs);
+  };
+  return model;
+}
+
 test('a backend allocation failure stops the run with a clear error and keeps the last checkpoint', async () => {
   assert.ok(isOutOfMemory(new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.')));
   assert.ok(isOutOfMemory(new RangeError('Array buffer allocation failed')));
@@ -167,13 +180,8 @@ test('a backend allocation failure stops the run with a clear error and keeps th
   const dir = await tempDir();
   let epochs = 0;
   const buildModel = () => {
-    const model = tinyModel();
-    const apply = model.apply.bind(model);
     // The wasm backend's failure when malloc cannot grow the heap, from the second epoch on.
-    model.apply = (inputs, kwargs) => {
-      if (epochs >= 1) throw new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.');
-      return apply(inputs, kwargs);
-    };
+    const model = failingModel(() => epochs >= 1, () => new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.'));
     // A broken heap can fail again while freeing: the run's error must still be the one reported.
     const dispose = model.dispose.bind(model);
     model.dispose = () => {
@@ -198,16 +206,8 @@ test('a backend allocation failure stops the run with a clear error and keeps th
 test('running out of memory in the test pass names the test batch and keeps the last checkpoint', async () => {
   const dir = await tempDir();
   let epochs = 0;
-  const buildModel = () => {
-    const model = tinyModel();
-    const apply = model.apply.bind(model);
-    // Inference fails from the second epoch on; training steps still succeed.
-    model.apply = (inputs, kwargs) => {
-      if (epochs >= 1 && kwargs?.training === false) throw new RangeError('Array buffer allocation failed');
-      return apply(inputs, kwargs);
-    };
-    return model;
-  };
+  // Inference fails from the second epoch on; training steps still succeed.
+  const buildModel = () => failingModel((kwargs) => epochs >= 1 && kwargs?.training === false, () => new RangeError('Array buffer allocation failed'));
   const config = makeConfig({ seed: 3, epochs: 3, schedule: [], trainBatch: 16, checkpoint: dir });
   await assert.rejects(
     train(config, { data: tinyData(), buildModel, onEpoch: () => void epochs++ }),
