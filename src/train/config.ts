@@ -67,8 +67,9 @@ export interface TrainConfig {
   /**
    * Data-parallel replicas: each training batch is split as `microBatch = ceil(trainBatch / replicas)`
    * would split it and the slices' gradients are computed concurrently, one on the main thread and
-   * the others in worker threads with their own backend; the same step as that micro-batch run.
-   * Unset or 1 = one thread. Not combined with `microBatch` or dropout.
+   * the others in worker threads with their own backend; the same step as that micro-batch run. With
+   * `microBatch` too, each slice is itself computed in micro-batches of that size (less memory per
+   * replica). Unset or 1 = one thread. Not combined with dropout.
    */
   replicas?: number;
   testBatch: number;
@@ -184,12 +185,11 @@ function checkModel(c: TrainConfig): void {
   }
 }
 
-/** `--replicas`: a positive integer; above 1, no micro-batches and no dropout (its random masks are not split across replicas). */
+/** `--replicas`: a positive integer; above 1, no dropout (its random masks are not split across replicas). */
 function checkReplicas(c: TrainConfig): void {
   const replicas = c.replicas ?? 1;
   check(isInt(replicas, 1), '--replicas', `expected a positive integer, got ${c.replicas}`);
   if (replicas === 1) return;
-  check(c.microBatch === undefined, '--replicas', 'cannot be combined with --micro-batch (replicas split the batch themselves)');
   check(c.drop === 0, '--replicas', `dropout is not supported with replicas: use --drop 0 or --replicas 1 (got --drop ${c.drop})`);
   check(c.convDropout === 0, '--replicas', `dropout is not supported with replicas: use --conv-dropout 0 or --replicas 1 (got --conv-dropout ${c.convDropout})`);
 }

@@ -4,11 +4,13 @@ import type { ErrorReply } from '../data/pending-replies.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { BackendName } from '../tf/backend.js';
 
-/** What a replica worker is started with: the model to build and the backend to build it on. */
+/** What a replica worker is started with: the model to build, the backend to build it on, how to train. */
 export interface ReplicaInit {
   readonly spec: ModelSpec;
   readonly backend: BackendName;
   readonly labelSmoothing: number;
+  /** Micro-batch size within a slice; unset = the whole slice in one pass. */
+  readonly microBatch?: number;
 }
 
 /**
@@ -22,10 +24,12 @@ export interface ReplicaTask extends Batch {
 
 /**
  * A slice's result: gradients of its mean loss (in `trainableWeights` order), its mean loss and
- * correct counts, and every weight after the step's BatchNorm updates (in `model.weights` order).
+ * correct counts, and every weight after the step's BatchNorm updates (in `model.weights` order),
+ * made `passes` times (once per micro-batch).
  */
 export interface ReplicaResult {
   readonly id: number;
+  readonly passes: number;
   readonly count: number;
   readonly loss: number;
   readonly correct1: number;

@@ -1,8 +1,9 @@
 /**
  * A training step on data-parallel replicas: the batch is split as {@link trainStep} splits it into
  * micro-batches; the main thread computes slice 0 while the replica workers compute the others from
- * the same weights; gradients are summed weighted by each slice's share in slice order, BatchNorm
- * running statistics merged as if updated slice after slice, and one SGD step taken here.
+ * the same weights (each slice in micro-batches of its own if the run has them); gradients are summed
+ * weighted by each slice's share in slice order, BatchNorm running statistics merged as if updated
+ * slice after slice, and one SGD step taken here.
  */
 import type { Batch } from '../data/batch.js';
 import { tf, type tfl } from '../tf/tf.js';
@@ -10,7 +11,7 @@ import type { ReplicaPool } from './replica-pool.js';
 import type { ReplicaResult } from './replica-protocol.js';
 import { mergeRunningStatistics, runningStatistics } from './running-stats.js';
 import type { Sgd } from './sgd.js';
-import { accumulate, gradientsOf, sliceBatch, type BatchResult } from './step.js';
+import { accumulate, batchGradients, sliceBatch, type BatchResult } from './step.js';
 
 /** What a replica step needs besides the batch. */
 export interface ReplicaStepContext {
@@ -21,6 +22,8 @@ export interface ReplicaStepContext {
   readonly labelSmoothing: number;
   /** Samples per slice: ceil(batch size / replicas). */
   readonly sliceSize: number;
+  /** Micro-batch size within each slice (the workers have it from their start); unset = whole slices. */
+  readonly microBatch?: number;
 }
 
 /** The model's weights copied into one SharedArrayBuffer (sent to every worker) with a view per weight. */
@@ -55,17 +58,18 @@ async function settleAll(remote: Array<Promise<ReplicaResult>>): Promise<Replica
 }
 
 /**
- * One step of {@link trainStep} with micro-batch `ctx.sliceSize`, its slices computed concurrently.
- * The pool needs at least ceil(batch / sliceSize) - 1 workers.
+ * One step of {@link trainStep} with micro-batch `ctx.sliceSize` (each slice itself in micro-batches of
+ * `ctx.microBatch` when set), its slices computed concurrently. The pool needs at least
+ * ceil(batch / sliceSize) - 1 workers.
  */
 export async function replicaStep(ctx: ReplicaStepContext, batch: Batch): Promise<BatchResult> {
   const { model, sliceSize } = ctx;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const before = sharedWeights(model);
   const remote = startRemote(ctx.pool, batch, sliceSize, before.all);
-  let local: ReturnType<typeof gradientsOf>;
+  let local: ReturnType<typeof batchGradients>;
   try {
-    local = gradientsOf(model, variables, sliceBatch(batch, 0, Math.min(sliceSize, batch.count)), ctx.labelSmoothing);
+    local = batchGradients(model, variables, sliceBatch(batch, 0, Math.min(sliceSize, batch.count)), ctx.labelSmoothing, ctx.microBatch);
   } catch (error) {
     await Promise.allSettled(remote);
     throw error;
@@ -82,7 +86,8 @@ export async function replicaStep(ctx: ReplicaStepContext, batch: Batch): Promis
       total.correct5 += part.correct5;
     }
     const afterLocal = model.weights.map((w) => w.read().dataSync() as Float32Array);
-    mergeRunningStatistics(model, runningStatistics(model), before.views, [afterLocal, ...results.map((r) => r.weights)]);
+    const passes = [local.passes, ...results.map((r) => r.passes)];
+    mergeRunningStatistics(model, runningStatistics(model), before.views, [afterLocal, ...results.map((r) => r.weights)], passes);
     if (Number.isFinite(total.loss)) ctx.sgd.step(sum, ctx.lr);
     return total;
   } finally {

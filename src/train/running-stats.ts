@@ -33,25 +33,41 @@ export function runningStatistics(model: tfl.LayersModel): RunningStatistic[] {
 }
 
 /**
- * The statistic after updates from slices 0..K-1 applied in order, given the start `r0` and each
- * slice's update of `r0` alone, `updated[k] = (1-m) r0 + m s_k`:
- * r_K = (1-m)^K r0 + sum_k (1-m)^(K-1-k) (updated[k] - (1-m) r0).
+ * The statistic after the updates of slices 0..K-1 applied in order, given the start `r0` and what
+ * each slice made of `r0` alone with its n_k updates (one per micro-batch; default 1 each):
+ * updated[k] = (1-m)^n_k r0 + c_k, so r_K = (1-m)^N r0 + sum_k (1-m)^(n_k+1 + ... + n_K-1) c_k,
+ * N = n_0 + ... + n_K-1.
  */
-export function combineUpdates(r0: Float32Array, updated: readonly Float32Array[], momentum: number): Float32Array {
+export function combineUpdates(
+  r0: Float32Array,
+  updated: readonly Float32Array[],
+  momentum: number,
+  passes: readonly number[] = updated.map(() => 1),
+): Float32Array {
   const keep = 1 - momentum;
-  const slices = updated.length;
+  const later = passes.map((_, k) => passes.slice(k + 1).reduce((a, b) => a + b, 0));
+  const all = passes.reduce((a, b) => a + b, 0);
   return r0.map((start, i) => {
-    let value = keep ** slices * start;
-    updated.forEach((u, k) => (value += keep ** (slices - 1 - k) * (u[i] - keep * start)));
+    let value = keep ** all * start;
+    updated.forEach((u, k) => (value += keep ** later[k] * (u[i] - keep ** passes[k] * start)));
     return value;
   });
 }
 
-/** Write the merged running statistics into the model (`before` and each replica's values indexed as `model.weights`). */
-export function mergeRunningStatistics(model: tfl.LayersModel, stats: readonly RunningStatistic[], before: readonly Float32Array[], updated: ReadonlyArray<readonly Float32Array[]>): void {
+/**
+ * Write the merged running statistics into the model (`before` and each replica's values indexed as
+ * `model.weights`; `passes[k]`: the updates replica k made, one per micro-batch).
+ */
+export function mergeRunningStatistics(
+  model: tfl.LayersModel,
+  stats: readonly RunningStatistic[],
+  before: readonly Float32Array[],
+  updated: ReadonlyArray<readonly Float32Array[]>,
+  passes: readonly number[],
+): void {
   for (const { index, momentum } of stats) {
     const weight = model.weights[index];
-    const merged = combineUpdates(before[index], updated.map((values) => values[index]), momentum);
+    const merged = combineUpdates(before[index], updated.map((values) => values[index]), momentum, passes);
     const value = tf.tensor(merged, weight.shape as number[], 'float32');
     weight.write(value);
     value.dispose();

@@ -53,20 +53,21 @@ export function accumulate(sum: tf.Tensor[] | null, grads: tf.Tensor[], weight: 
 }
 
 /**
- * Forward in training mode (BatchNorm batch statistics and moving averages, dropout on), cross-entropy
- * with label smoothing, gradients of the trainable weights, one SGD update at `lr`.
- * The model must output logits.
- *
- * With `microBatch` below the batch size, the batch is split into consecutive micro-batches of at most
- * `microBatch` samples, each forwarded and differentiated on its own (its tape freed before the next),
- * and the gradients of their mean losses summed weighted by their share of the batch: the gradient of
- * the batch-mean loss when no layer mixes samples. BatchNorm normalises each micro-batch with its own
- * statistics and updates its moving averages once per micro-batch. The result holds the batch's
- * aggregates (mean loss over all samples, total correct counts).
+ * Gradients of a batch's mean loss with micro-batches: the batch is split into consecutive
+ * micro-batches of at most `microBatch` samples, each forwarded in training mode and differentiated on
+ * its own (its tape freed before the next), and their gradients summed weighted by their share of the
+ * batch: the gradient of the batch-mean loss when no layer mixes samples. BatchNorm normalises each
+ * micro-batch with its own statistics and updates its moving averages once per micro-batch (`passes`
+ * times in all). Returns the batch's aggregates (mean loss over all samples, total correct counts).
  */
-export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: Batch, lr: number, labelSmoothing: number, microBatch = batch.count): BatchResult {
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const total = { count: batch.count, loss: 0, correct1: 0, correct5: 0 };
+export function batchGradients(
+  model: tfl.LayersModel,
+  variables: tf.Variable[],
+  batch: Batch,
+  labelSmoothing: number,
+  microBatch = batch.count,
+): BatchResult & { grads: tf.Tensor[]; passes: number } {
+  const total = { count: batch.count, loss: 0, correct1: 0, correct5: 0, passes: 0 };
   let sum: tf.Tensor[] | null = null;
   try {
     for (let start = 0; start < batch.count; start += microBatch) {
@@ -76,11 +77,28 @@ export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: Batch, lr: nu
       total.loss += part.loss * weight;
       total.correct1 += part.correct1;
       total.correct5 += part.correct5;
+      total.passes++;
     }
-    if (sum && Number.isFinite(total.loss)) sgd.step(sum, lr);
-    return total;
-  } finally {
+  } catch (error) {
     if (sum) tf.dispose(sum);
+    throw error;
+  }
+  return { ...total, grads: sum ?? [] };
+}
+
+/**
+ * Forward in training mode (BatchNorm batch statistics and moving averages, dropout on), cross-entropy
+ * with label smoothing, gradients of the trainable weights, one SGD update at `lr`; with `microBatch`
+ * below the batch size, in micro-batches (see {@link batchGradients}). The model must output logits.
+ */
+export function trainStep(model: tfl.LayersModel, sgd: Sgd, batch: Batch, lr: number, labelSmoothing: number, microBatch = batch.count): BatchResult {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { grads, count, loss, correct1, correct5 } = batchGradients(model, variables, batch, labelSmoothing, microBatch);
+  try {
+    if (grads.length > 0 && Number.isFinite(loss)) sgd.step(grads, lr);
+    return { count, loss, correct1, correct5 };
+  } finally {
+    tf.dispose(grads);
   }
 }
 

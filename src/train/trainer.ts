@@ -83,7 +83,8 @@ function startReplicas(config: TrainConfig, data: TrainData): { pool: ReplicaPoo
   if (replicas === 1) return undefined;
   const spec = modelSpecOf(config, data.numClasses, data.inputShape);
   const backend = tf.getBackend() as BackendName;
-  return { pool: new ReplicaPool(replicas - 1, { spec, backend, labelSmoothing: config.labelSmoothing }), sliceSize: Math.ceil(config.trainBatch / replicas) };
+  const init = { spec, backend, labelSmoothing: config.labelSmoothing, microBatch: config.microBatch };
+  return { pool: new ReplicaPool(replicas - 1, init), sliceSize: Math.ceil(config.trainBatch / replicas) };
 }
 
 /** Replica workers build the model from the config, so a custom model cannot be replicated. */

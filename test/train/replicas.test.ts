@@ -42,24 +42,39 @@ test('the running statistics of replicas merge into the sequential updates', () 
   merged.forEach((v, i) => assert.ok(Math.abs(v - sequential[i]) < 1e-6, `${v} vs ${sequential[i]}`));
 });
 
-test('2 replicas at batch 16 give the weights (BatchNorm statistics included) and metrics of micro-batch 8, tensors flat', async () => {
+test('replicas that each made several updates (micro-batches) merge into the sequential updates', () => {
+  const m = 0.1;
+  const r0 = Float32Array.from([1, -2, 0.5]);
+  // Slice k's micro-batch statistics, 2, 1 and 3 updates.
+  const slices = [[[3, 1, 0], [2, 2, 2]], [[-1, 4, 2]], [[0.5, 0.5, 7], [1, 0, -3], [4, 4, 4]]].map((ss) => ss.map((v) => Float32Array.from(v)));
+  const update = (r: Float32Array, stats: Float32Array[]) => stats.reduce((acc, sk) => acc.map((v, i) => (1 - m) * v + m * sk[i]), r);
+  const sequential = update(r0, slices.flat());
+  const merged = combineUpdates(r0, slices.map((stats) => update(r0, stats)), m, slices.map((stats) => stats.length));
+  merged.forEach((v, i) => assert.ok(Math.abs(v - sequential[i]) < 1e-6, `${v} vs ${sequential[i]}`));
+  // Taking every slice as one update would be wrong here.
+  const naive = combineUpdates(r0, slices.map((stats) => update(r0, stats)), m);
+  assert.ok(naive.some((v, i) => Math.abs(v - sequential[i]) > 1e-3));
+});
+
+/** Three steps on 2 replicas at batch 16 (micro-batches of `microBatch` within each slice of 8) against trainStep with `reference` micro-batches. */
+async function checkReplicaSteps(microBatch: number | undefined, reference: number): Promise<void> {
   const data = await batches(3);
-  const reference = buildModel(spec());
-  const sgd = sgdOf(reference);
-  const expected = data.map((batch) => trainStep(reference, sgd, batch, 0.1, 0.1, 8));
+  const single = buildModel(spec());
+  const sgd = sgdOf(single);
+  const expected = data.map((batch) => trainStep(single, sgd, batch, 0.1, 0.1, reference));
   sgd.dispose();
 
   const model = buildModel(spec());
   const initial = weightsOf(model).flat();
-  const pool = new ReplicaPool(1, { spec: spec(), backend: 'cpu', labelSmoothing: 0.1 });
+  const pool = new ReplicaPool(1, { spec: spec(), backend: 'cpu', labelSmoothing: 0.1, microBatch });
   const replicaSgd = sgdOf(model);
-  const ctx = { model, sgd: replicaSgd, pool, lr: 0.1, labelSmoothing: 0.1, sliceSize: 8 };
+  const ctx = { model, sgd: replicaSgd, pool, lr: 0.1, labelSmoothing: 0.1, sliceSize: 8, microBatch };
   try {
     const results: Awaited<ReturnType<typeof replicaStep>>[] = [await replicaStep(ctx, data[0])];
     const tensors = tf.memory().numTensors;
     for (const batch of data.slice(1)) results.push(await replicaStep(ctx, batch));
     assert.equal(tf.memory().numTensors, tensors);
-    assertClose(weightsOf(model), weightsOf(reference), 1e-5);
+    assertClose(weightsOf(model), weightsOf(single), 1e-5);
     assert.ok(weightsOf(model).flat().some((v, i) => Math.abs(v - initial[i]) > 1e-3), 'the steps changed the weights');
     results.forEach((r, i) => {
       assert.ok(Math.abs(r.loss - expected[i].loss) < 1e-6, `loss ${r.loss} vs ${expected[i].loss}`);
@@ -69,6 +84,14 @@ test('2 replicas at batch 16 give the weights (BatchNorm statistics included) an
     replicaSgd.dispose();
     await pool.close();
   }
+}
+
+test('2 replicas at batch 16 give the weights (BatchNorm statistics included) and metrics of micro-batch 8, tensors flat', async () => {
+  await checkReplicaSteps(undefined, 8);
+});
+
+test('2 replicas with micro-batch 4 give the weights and metrics of micro-batch 4 on one thread', async () => {
+  await checkReplicaSteps(4, 4);
 });
 
 test('train() with --replicas 2 matches --micro-batch 8 and records replicas; --replicas 1 is the default bit for bit', async () => {
@@ -91,19 +114,23 @@ test('train() with --replicas 2 matches --micro-batch 8 and records replicas; --
   assert.equal(resumed.config.replicas, 2);
   assert.equal((await loadCheckpoint(`${replicas.dir}/checkpoint.ckpt`)).config.replicas, 2);
 
+  // The workers get the micro-batch size from the trainer.
+  const microReplicas = await run({ replicas: 2, microBatch: 4 });
+  assertClose(microReplicas.weights, (await run({ microBatch: 4 })).weights, 1e-5);
+
   const one = await run({ replicas: 1 });
   const plain = await run({});
   assert.deepEqual(one.weights, plain.weights);
   assert.deepEqual(one.history, plain.history);
 });
 
-test('--replicas is validated naming the flag; dropout and --micro-batch are rejected with replicas', async () => {
+test('--replicas is validated naming the flag; dropout is rejected with replicas, --micro-batch accepted', async () => {
   for (const bad of [0, -1, 1.5]) {
     assert.throws(() => validateConfig(makeConfig({ seed: 1, replicas: bad })), (e: unknown) => e instanceof ConfigError && /^--replicas: expected a positive integer, got /.test(e.message));
   }
   assert.throws(() => validateConfig(makeConfig({ seed: 1, replicas: 2, convDropout: 0.1 })), /^ConfigError: --replicas: dropout is not supported with replicas: use --conv-dropout 0/);
   assert.throws(() => validateConfig(makeConfig({ seed: 1, replicas: 2, arch: 'wrn', drop: 0.3 })), /--replicas: dropout is not supported with replicas: use --drop 0/);
-  assert.throws(() => validateConfig(makeConfig({ seed: 1, replicas: 2, microBatch: 4 })), /--replicas: cannot be combined with --micro-batch/);
+  validateConfig(makeConfig({ seed: 1, replicas: 2, microBatch: 4 }));
   validateConfig(makeConfig({ seed: 1, replicas: 64 }));
   const dir = await tempDir();
   const { code, stderr } = await runCli(['train', '-c', `${dir}/run`, '--replicas', '2', '--conv-dropout', '0.2']);
