@@ -69,7 +69,7 @@ export interface TrainConfig {
    * would split it and the slices' gradients are computed concurrently, one on the main thread and
    * the others in worker threads with their own backend; the same step as that micro-batch run. With
    * `microBatch` too, each slice is itself computed in micro-batches of that size (less memory per
-   * replica). Unset or 1 = one thread. Not combined with dropout.
+   * replica). Dropout draws the masks of that micro-batch run. Unset or 1 = one thread.
    */
   replicas?: number;
   testBatch: number;
@@ -185,13 +185,9 @@ function checkModel(c: TrainConfig): void {
   }
 }
 
-/** `--replicas`: a positive integer; above 1, no dropout (its random masks are not split across replicas). */
+/** `--replicas`: a positive integer. */
 function checkReplicas(c: TrainConfig): void {
-  const replicas = c.replicas ?? 1;
-  check(isInt(replicas, 1), '--replicas', `expected a positive integer, got ${c.replicas}`);
-  if (replicas === 1) return;
-  check(c.drop === 0, '--replicas', `dropout is not supported with replicas: use --drop 0 or --replicas 1 (got --drop ${c.drop})`);
-  check(c.convDropout === 0, '--replicas', `dropout is not supported with replicas: use --conv-dropout 0 or --replicas 1 (got --conv-dropout ${c.convDropout})`);
+  check(isInt(c.replicas ?? 1, 1), '--replicas', `expected a positive integer, got ${c.replicas}`);
 }
 
 /** Throw a {@link ConfigError} naming the flag of the first invalid field. */

@@ -1,5 +1,6 @@
 /** Messages between the trainer's {@link ReplicaPool} and its replica workers. */
 import type { Batch } from '../data/batch.js';
+import type { RngState } from '../core/rng.js';
 import type { ErrorReply } from '../data/pending-replies.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { BackendName } from '../tf/backend.js';
@@ -15,11 +16,13 @@ export interface ReplicaInit {
 
 /**
  * One slice of a step: the model's weights (all of them, in `model.weights` order, concatenated in
- * `weights`, a SharedArrayBuffer view the worker only reads) and the slice's samples (NHWC).
+ * `weights`, a SharedArrayBuffer view the worker only reads), the slice's samples (NHWC), and where
+ * the dropout layers' mask generators stand for this slice (in layer order).
  */
 export interface ReplicaTask extends Batch {
   readonly id: number;
   readonly weights: Float32Array;
+  readonly dropout: RngState[];
 }
 
 /**

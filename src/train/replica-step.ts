@@ -1,12 +1,15 @@
 /**
  * A training step on data-parallel replicas: the batch is split as {@link trainStep} splits it into
  * micro-batches; the main thread computes slice 0 while the replica workers compute the others from
- * the same weights (each slice in micro-batches of its own if the run has them); gradients are summed
- * weighted by each slice's share in slice order, BatchNorm running statistics merged as if updated
- * slice after slice, and one SGD step taken here.
+ * the same weights (each slice in micro-batches of its own if the run has them) and with the dropout
+ * masks the sequential path would draw; gradients are summed weighted by each slice's share in slice
+ * order, BatchNorm running statistics merged as if updated slice after slice, and one SGD step taken
+ * here.
  */
+import { Rng, type RngState } from '../core/rng.js';
 import type { Batch } from '../data/batch.js';
 import { tf, type tfl } from '../tf/tf.js';
+import { readDropoutRng, writeDropoutRng } from './model-state.js';
 import type { ReplicaPool } from './replica-pool.js';
 import type { ReplicaResult } from './replica-protocol.js';
 import { mergeRunningStatistics, runningStatistics } from './running-stats.js';
@@ -39,12 +42,32 @@ function sharedWeights(model: tfl.LayersModel): { all: Float32Array; views: Floa
   return { all, views };
 }
 
-/** Start slices 1.. on the workers (slice k on worker k-1), each with a copy of its samples. */
-function startRemote(pool: ReplicaPool, batch: Batch, sliceSize: number, weights: Float32Array): Array<Promise<ReplicaResult>> {
+/** Sample counts of the slices of a batch. */
+function sliceCounts(count: number, sliceSize: number): number[] {
+  return Array.from({ length: Math.ceil(count / sliceSize) }, (_, k) => Math.min(sliceSize, count - k * sliceSize));
+}
+
+/** Dropout generator states `calls` mask draws further on. */
+function advanceDropout(states: readonly RngState[], calls: number): RngState[] {
+  return states.map((state) => {
+    const rng = Rng.fromState(state);
+    for (let i = 0; i < calls; i++) rng.nextUint32();
+    return rng.state();
+  });
+}
+
+/**
+ * Start slices 1.. on the workers (slice k on worker k-1), each with a copy of its samples and the
+ * dropout generators where the sequential micro-batch path would have them: past the earlier slices'
+ * `passes` (one mask per layer per micro-batch).
+ */
+function startRemote(pool: ReplicaPool, batch: Batch, sliceSize: number, weights: Float32Array, dropout: readonly RngState[], passes: readonly number[]): Array<Promise<ReplicaResult>> {
   const remote: Array<Promise<ReplicaResult>> = [];
+  let calls = passes[0];
   for (let start = sliceSize, k = 0; start < batch.count; start += sliceSize, k++) {
     const part = sliceBatch(batch, start, Math.min(start + sliceSize, batch.count));
-    remote.push(pool.run(k, { ...part, x: part.x.slice(), y: part.y.slice(), weights }));
+    remote.push(pool.run(k, { ...part, x: part.x.slice(), y: part.y.slice(), weights, dropout: advanceDropout(dropout, calls) }));
+    calls += passes[k + 1];
   }
   return remote;
 }
@@ -66,7 +89,9 @@ export async function replicaStep(ctx: ReplicaStepContext, batch: Batch): Promis
   const { model, sliceSize } = ctx;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const before = sharedWeights(model);
-  const remote = startRemote(ctx.pool, batch, sliceSize, before.all);
+  const passes = sliceCounts(batch.count, sliceSize).map((count) => Math.ceil(count / (ctx.microBatch ?? count)));
+  const dropout = readDropoutRng(model);
+  const remote = startRemote(ctx.pool, batch, sliceSize, before.all, dropout, passes);
   let local: ReturnType<typeof batchGradients>;
   try {
     local = batchGradients(model, variables, sliceBatch(batch, 0, Math.min(sliceSize, batch.count)), ctx.labelSmoothing, ctx.microBatch);
@@ -86,8 +111,8 @@ export async function replicaStep(ctx: ReplicaStepContext, batch: Batch): Promis
       total.correct5 += part.correct5;
     }
     const afterLocal = model.weights.map((w) => w.read().dataSync() as Float32Array);
-    const passes = [local.passes, ...results.map((r) => r.passes)];
     mergeRunningStatistics(model, runningStatistics(model), before.views, [afterLocal, ...results.map((r) => r.weights)], passes);
+    writeDropoutRng(model, advanceDropout(dropout, passes.reduce((a, b) => a + b, 0)), 'replica step');
     if (Number.isFinite(total.loss)) ctx.sgd.step(sum, ctx.lr);
     return total;
   } finally {

@@ -1,6 +1,7 @@
 /**
  * Replica worker: sets up its own TF.js backend and builds the run's model from its spec, then for
- * each slice it is sent loads the main thread's weights, computes the slice's gradients exactly as
+ * each slice it is sent loads the main thread's weights and dropout generator positions, computes the
+ * slice's gradients exactly as
  * {@link trainStep} computes a batch's (in micro-batches when the run has them), and posts them back
  * with the updated BatchNorm statistics.
  * Any failure is posted as an error for that slice.
@@ -10,6 +11,7 @@ import { buildModel } from '../models/index.js';
 import { setupBackend } from '../tf/backend.js';
 import { tf, type tfl } from '../tf/tf.js';
 import type { ReplicaInit, ReplicaReply, ReplicaResult, ReplicaTask } from './replica-protocol.js';
+import { writeDropoutRng } from './model-state.js';
 import { batchGradients } from './step.js';
 
 const init = workerData as ReplicaInit;
@@ -39,6 +41,7 @@ function valuesOf(tensors: tf.Tensor[]): Float32Array[] {
 
 function runSlice(model: tfl.LayersModel, task: ReplicaTask): ReplicaResult {
   loadWeights(model, task.weights);
+  writeDropoutRng(model, task.dropout, 'replica task');
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { grads, passes, count, loss, correct1, correct5 } = batchGradients(model, variables, task, init.labelSmoothing, init.microBatch);
   const weights = model.weights.map((w) => new Float32Array(w.read().dataSync() as Float32Array));

@@ -8,6 +8,7 @@ import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { ConfigError, makeConfig, modelSpecOf, validateConfig, type TrainConfig } from '../../src/train/config.js';
 import { ReplicaPool } from '../../src/train/replica-pool.js';
 import { replicaStep } from '../../src/train/replica-step.js';
+import { readDropoutRng } from '../../src/train/model-state.js';
 import { combineUpdates } from '../../src/train/running-stats.js';
 import { Sgd } from '../../src/train/sgd.js';
 import { trainStep } from '../../src/train/step.js';
@@ -56,17 +57,20 @@ test('replicas that each made several updates (micro-batches) merge into the seq
   assert.ok(naive.some((v, i) => Math.abs(v - sequential[i]) > 1e-3));
 });
 
-/** Three steps on 2 replicas at batch 16 (micro-batches of `microBatch` within each slice of 8) against trainStep with `reference` micro-batches. */
-async function checkReplicaSteps(microBatch: number | undefined, reference: number): Promise<void> {
+/**
+ * Three steps on 2 replicas at batch 16 (micro-batches of `microBatch` within each slice of 8) against
+ * trainStep with `reference` micro-batches, for the model of `config`.
+ */
+async function checkReplicaSteps(microBatch: number | undefined, reference: number, config = CONFIG): Promise<void> {
   const data = await batches(3);
-  const single = buildModel(spec());
+  const single = buildModel(spec(config));
   const sgd = sgdOf(single);
   const expected = data.map((batch) => trainStep(single, sgd, batch, 0.1, 0.1, reference));
   sgd.dispose();
 
-  const model = buildModel(spec());
+  const model = buildModel(spec(config));
   const initial = weightsOf(model).flat();
-  const pool = new ReplicaPool(1, { spec: spec(), backend: 'cpu', labelSmoothing: 0.1, microBatch });
+  const pool = new ReplicaPool(1, { spec: spec(config), backend: 'cpu', labelSmoothing: 0.1, microBatch });
   const replicaSgd = sgdOf(model);
   const ctx = { model, sgd: replicaSgd, pool, lr: 0.1, labelSmoothing: 0.1, sliceSize: 8, microBatch };
   try {
@@ -80,6 +84,7 @@ async function checkReplicaSteps(microBatch: number | undefined, reference: numb
       assert.ok(Math.abs(r.loss - expected[i].loss) < 1e-6, `loss ${r.loss} vs ${expected[i].loss}`);
       assert.deepEqual([r.count, r.correct1, r.correct5], [expected[i].count, expected[i].correct1, expected[i].correct5]);
     });
+    assert.deepEqual(readDropoutRng(model), readDropoutRng(single), 'dropout generators end where the sequential path leaves them');
   } finally {
     replicaSgd.dispose();
     await pool.close();
@@ -92,6 +97,13 @@ test('2 replicas at batch 16 give the weights (BatchNorm statistics included) an
 
 test('2 replicas with micro-batch 4 give the weights and metrics of micro-batch 4 on one thread', async () => {
   await checkReplicaSteps(4, 4);
+});
+
+test('with dropout, replicas draw the masks of the sequential micro-batch path (with and without micro-batches)', async () => {
+  const dropout = { ...CONFIG, convDropout: 0.3 };
+  assert.ok(buildModel(spec(dropout)).layers.some((l) => l.getClassName() === 'SeededDropout'), 'the model has dropout layers');
+  await checkReplicaSteps(undefined, 8, dropout);
+  await checkReplicaSteps(4, 4, dropout);
 });
 
 test('train() with --replicas 2 matches --micro-batch 8 and records replicas; --replicas 1 is the default bit for bit', async () => {
@@ -124,18 +136,18 @@ test('train() with --replicas 2 matches --micro-batch 8 and records replicas; --
   assert.deepEqual(one.history, plain.history);
 });
 
-test('--replicas is validated naming the flag; dropout is rejected with replicas, --micro-batch accepted', async () => {
+test('--replicas is validated naming the flag; dropout and --micro-batch are accepted with it', async () => {
   for (const bad of [0, -1, 1.5]) {
     assert.throws(() => validateConfig(makeConfig({ seed: 1, replicas: bad })), (e: unknown) => e instanceof ConfigError && /^--replicas: expected a positive integer, got /.test(e.message));
   }
-  assert.throws(() => validateConfig(makeConfig({ seed: 1, replicas: 2, convDropout: 0.1 })), /^ConfigError: --replicas: dropout is not supported with replicas: use --conv-dropout 0/);
-  assert.throws(() => validateConfig(makeConfig({ seed: 1, replicas: 2, arch: 'wrn', drop: 0.3 })), /--replicas: dropout is not supported with replicas: use --drop 0/);
+  validateConfig(makeConfig({ seed: 1, replicas: 2, convDropout: 0.1 }));
+  validateConfig(makeConfig({ seed: 1, replicas: 2, arch: 'wrn', drop: 0.3 }));
   validateConfig(makeConfig({ seed: 1, replicas: 2, microBatch: 4 }));
   validateConfig(makeConfig({ seed: 1, replicas: 64 }));
   const dir = await tempDir();
-  const { code, stderr } = await runCli(['train', '-c', `${dir}/run`, '--replicas', '2', '--conv-dropout', '0.2']);
+  const { code, stderr } = await runCli(['train', '-c', `${dir}/run`, '--replicas', '0']);
   assert.notEqual(code, 0);
-  assert.match(stderr, /--replicas: dropout is not supported with replicas: use --conv-dropout 0/);
+  assert.match(stderr, /--replicas: expected a positive integer, got 0/);
   assert.match((await runCli(['train', '--help'])).stdout, /--replicas <n>/);
 });
 

@@ -23,6 +23,8 @@ interface ExperimentFlags {
   nesterov?: boolean;
   labelSmoothing?: number;
   trainBatch?: number;
+  microBatch?: number;
+  replicas?: number;
   testBatch?: number;
   trainSubset?: number;
   testSubset?: number;
@@ -51,6 +53,8 @@ function budgetOf(flags: ExperimentFlags) {
     nesterov: flags.nesterov,
     labelSmoothing: flags.labelSmoothing,
     trainBatch: flags.trainBatch,
+    microBatch: flags.microBatch,
+    replicas: flags.replicas,
     testBatch: flags.testBatch,
     trainSubset: flags.trainSubset,
     testSubset: flags.testSubset,
@@ -125,6 +129,8 @@ export function register(program: Command): void {
     .option('--nesterov', 'Nesterov momentum')
     .option('--label-smoothing <eps>', 'label smoothing (default 0)', number)
     .option('--train-batch <n>', 'training batch size (default 128)', integer)
+    .option('--micro-batch <n>', 'split each training batch into micro-batches of at most n images (less memory; see train --help)', integer)
+    .option('--replicas <n>', 'data-parallel replicas per run, one per core (see train --help; default 1)', integer)
     .option('--test-batch <n>', 'test batch size (default 100)', integer)
     .option('--train-subset <n>', 'train each run on a seeded random subset of n training images', integer)
     .option('--test-subset <n>', 'evaluate each run on a seeded random subset of n test images', integer)

@@ -61,7 +61,7 @@ function defineOptions(cmd: Command): Command {
     .option('--label-smoothing <eps>', 'label smoothing of the cross-entropy', number, d.labelSmoothing)
     .option('--train-batch <n>', 'training batch size', integer, d.trainBatch)
     .option('--micro-batch <n>', 'split each training batch into micro-batches of at most n images (gradients accumulated, one SGD step; BatchNorm statistics per micro-batch): lowers peak memory (default: whole batch)', integer)
-    .option('--replicas <n>', 'data-parallel replicas: each batch split in n slices whose gradients are computed concurrently in worker threads (the same step as --micro-batch ceil(batch/n); with --micro-batch, each slice in micro-batches); not with dropout (default 1)', integer)
+    .option('--replicas <n>', 'data-parallel replicas: each batch split in n slices whose gradients are computed concurrently in worker threads (the same step as --micro-batch ceil(batch/n); with --micro-batch, each slice in micro-batches) (default 1)', integer)
     .option('--test-batch <n>', 'test batch size', integer, d.testBatch)
     .option('-j, --workers <n>', 'data loading worker threads (0 = main thread)', integer, d.workers)
     .option('-c, --checkpoint <dir>', 'folder for checkpoints, logs and plots (default with --resume: the checkpoint\'s folder)', d.checkpoint)

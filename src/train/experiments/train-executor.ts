@@ -18,7 +18,7 @@ export const PAPER_P = 0.5;
 export type GridBudget = Partial<Omit<TrainConfig, 'dataset' | 'arch' | 'depth' | 'widenFactor' | 'cardinality' | 'p' | 'convDropout' | 'noise' | 'seed' | 'checkpoint' | 'resume'>>;
 
 /** Fields that do not change what a run computes; left out of the config a finished run is checked against. */
-const RUNTIME_ONLY = ['checkpoint', 'resume', 'workers', 'backend', 'dataDir'] as const;
+const RUNTIME_ONLY = ['checkpoint', 'resume', 'workers', 'backend', 'dataDir', 'replicas'] as const;
 
 /** A grid run stopped by Ctrl-C; the same command resumes the grid (from the run's checkpoint, if any). */
 export class GridInterrupted extends Error {
