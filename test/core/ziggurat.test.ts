@@ -21,7 +21,8 @@ test('the WebAssembly kernel gives the bits of the JavaScript reference (tails a
   const wasm = wasmZigguratKernel();
   assert.ok(wasm, 'WebAssembly SIMD kernel unavailable');
   const js = jsZigguratKernel();
-  // Sizes around the group of 4 and the 16384-value chunk; 70000 values meet about 1000 slow paths.
+  // Sizes around the group of 4 and the 16384-value chunk: with the four fills, about 480,000 values
+  // and 7,000 slow paths.
   const sizes = [1, 3, 4, 5, 7, 8, 9, 100, 16383, 16384, 16385, 70_000];
   const fills: [number, number][] = [[0, 1], [0.5, 2], [128, 60], [-3, 1e-3]];
   for (const [k, n] of sizes.entries()) {
