@@ -12,9 +12,9 @@ import { type RowSpan, rowSegments, spanSize } from './row-span.js';
 export type PixelDtype = 'uint8' | 'float32';
 
 /**
- * Draws the per-pixel values of one region, h*w*C of them in hwc order, and writes them where `span`
- * says in `out`. `out` is always the bound dtype's array type (Uint8Array for uint8, Float32Array for
- * float32), which keeps the loops monomorphic.
+ * Draws the per-pixel values of one region, h*w*C of them in the order `span` lays out (the image's
+ * memory order), and writes them where `span` says in `out`. `out` is always the bound dtype's array
+ * type (Uint8Array for uint8, Float32Array for float32), which keeps the loops monomorphic.
  */
 export type PixelWriter = (out: PixelArray, span: RowSpan, rng: Rng) => void;
 

@@ -27,12 +27,11 @@ export interface ReplicaTask extends Batch {
 
 /**
  * A slice's result: gradients of its mean loss (in `trainableWeights` order), its mean loss and
- * correct counts, and every weight after the step's BatchNorm updates (in `model.weights` order),
- * made `passes` times (once per micro-batch).
+ * correct counts, and every weight after the step's BatchNorm updates (in `model.weights` order,
+ * updated once per micro-batch).
  */
 export interface ReplicaResult {
   readonly id: number;
-  readonly passes: number;
   readonly count: number;
   readonly loss: number;
   readonly correct1: number;

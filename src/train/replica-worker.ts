@@ -1,9 +1,8 @@
 /**
  * Replica worker: sets up its own TF.js backend and builds the run's model from its spec, then for
  * each slice it is sent loads the main thread's weights and dropout generator positions, computes the
- * slice's gradients exactly as
- * {@link trainStep} computes a batch's (in micro-batches when the run has them), and posts them back
- * with the updated BatchNorm statistics.
+ * slice's gradients exactly as {@link trainStep} computes a batch's (in micro-batches when the run
+ * has them), and posts them back with the updated BatchNorm statistics.
  * Any failure is posted as an error for that slice.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -43,9 +42,9 @@ function runSlice(model: tfl.LayersModel, task: ReplicaTask): ReplicaResult {
   loadWeights(model, task.weights);
   writeDropoutRng(model, task.dropout, 'replica task');
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { grads, passes, count, loss, correct1, correct5 } = batchGradients(model, variables, task, init.labelSmoothing, init.microBatch);
+  const { grads, count, loss, correct1, correct5 } = batchGradients(model, variables, task, init.labelSmoothing, init.microBatch);
   const weights = model.weights.map((w) => new Float32Array(w.read().dataSync() as Float32Array));
-  return { id: task.id, passes, count, loss, correct1, correct5, grads: valuesOf(grads), weights };
+  return { id: task.id, count, loss, correct1, correct5, grads: valuesOf(grads), weights };
 }
 
 function reply(message: ReplicaReply, transfer: ArrayBuffer[] = []): void {

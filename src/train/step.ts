@@ -57,8 +57,8 @@ export function accumulate(sum: tf.Tensor[] | null, grads: tf.Tensor[], weight: 
  * micro-batches of at most `microBatch` samples, each forwarded in training mode and differentiated on
  * its own (its tape freed before the next), and their gradients summed weighted by their share of the
  * batch: the gradient of the batch-mean loss when no layer mixes samples. BatchNorm normalises each
- * micro-batch with its own statistics and updates its moving averages once per micro-batch (`passes`
- * times in all). Returns the batch's aggregates (mean loss over all samples, total correct counts).
+ * micro-batch with its own statistics and updates its moving averages once per micro-batch. Returns
+ * the batch's aggregates (mean loss over all samples, total correct counts).
  */
 export function batchGradients(
   model: tfl.LayersModel,
@@ -66,8 +66,8 @@ export function batchGradients(
   batch: Batch,
   labelSmoothing: number,
   microBatch = batch.count,
-): BatchResult & { grads: tf.Tensor[]; passes: number } {
-  const total = { count: batch.count, loss: 0, correct1: 0, correct5: 0, passes: 0 };
+): BatchResult & { grads: tf.Tensor[] } {
+  const total = { count: batch.count, loss: 0, correct1: 0, correct5: 0 };
   let sum: tf.Tensor[] | null = null;
   try {
     for (let start = 0; start < batch.count; start += microBatch) {
@@ -77,7 +77,6 @@ export function batchGradients(
       total.loss += part.loss * weight;
       total.correct1 += part.correct1;
       total.correct5 += part.correct5;
-      total.passes++;
     }
   } catch (error) {
     if (sum) tf.dispose(sum);
