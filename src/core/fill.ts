@@ -6,7 +6,7 @@ import type { Fill } from './erasing-options.js';
 import type { PixelArray } from './image.js';
 import type { Rng } from './rng.js';
 import { drawNormals } from './ziggurat-kernel.js';
-import { type RowSpan, rowSegments, spanSize } from './row-span.js';
+import { copyRows, type RowSpan, rowSegments, spanSize } from './row-span.js';
 
 /** Element type of the pixels being erased. */
 export type PixelDtype = 'uint8' | 'float32';
@@ -76,16 +76,14 @@ function bytePixels(): PixelWriter {
     const words = bits.draw(rng, Math.ceil(n / 4));
     // On little-endian platforms (all mainstream ones) the words' memory holds exactly these bytes.
     const bytes = LITTLE_ENDIAN ? new Uint8Array(words.buffer, 0, n) : Uint8Array.from({ length: n }, (_, i) => words[i >>> 2] >>> ((i & 3) << 3));
-    rowSegments(span, 0, n, (at, to, length) => out.set(bytes.subarray(at, at + length), to));
+    copyRows(out, bytes, span, 0, n);
   };
 }
 
 /** Normal noise (ziggurat, see ziggurat-kernel.ts). */
 function normalFloatPixels(mean: number, std: number): PixelWriter {
   return (out, span, rng) =>
-    drawNormals(rng, spanSize(span), mean, std, (values, first, count) =>
-      rowSegments(span, first, count, (at, to, length) => out.set(values.subarray(at - first, at - first + length), to)),
-    );
+    drawNormals(rng, spanSize(span), mean, std, (values, first, count) => copyRows(out, values, span, first, count));
 }
 
 /** Normal noise drawn as float32, then rounded and clamped to 0..255. */

@@ -7,7 +7,7 @@
  * `Rng.fromSeed(7).derive(3, 12)` is the same stream wherever and whenever it is created. This is
  * what makes runs reproducible whatever the number of data workers.
  * Normal values in bulk ({@link Rng.fillNormal}) use the ziggurat method of Marsaglia & Tsang (2000)
- * on four xoshiro128** generators seeded from this one (see ziggurat-kernel.ts).
+ * on four xoshiro128++ generators seeded from this one (see ziggurat-kernel.ts).
  */
 
 /** Serializable generator state, for checkpoints. */

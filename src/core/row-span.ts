@@ -1,3 +1,5 @@
+import type { PixelArray } from './image.js';
+
 /**
  * Where a block of per-pixel fill values goes in a destination array: `planes` planes of `rows` rows
  * of `rowLength` values; row y of plane p starts at offset + p * planeStride + y * stride. A region's
@@ -33,15 +35,31 @@ export function rowSegments(
   count: number,
   segment: (at: number, to: number, length: number) => void,
 ): void {
+  const { rowLength, rows, stride, planeStride } = span;
   const end = first + count;
-  let row = Math.floor(first / span.rowLength);
-  let at = first;
-  while (at < end) {
-    const column = at - row * span.rowLength;
-    const length = Math.min(span.rowLength - column, end - at);
-    const plane = Math.floor(row / span.rows);
-    segment(at, span.offset + plane * span.planeStride + (row - plane * span.rows) * span.stride + column, length);
+  const row = Math.floor(first / rowLength);
+  let plane = Math.floor(row / rows);
+  let y = row - plane * rows;
+  let column = first - row * rowLength;
+  for (let at = first; at < end; ) {
+    const length = Math.min(rowLength - column, end - at);
+    segment(at, span.offset + plane * planeStride + y * stride + column, length);
     at += length;
-    row++;
+    column = 0;
+    if (++y === rows) [y, plane] = [0, plane + 1];
   }
+}
+
+/**
+ * Copy block values first..first+count, held in source[0..count), to their rows in `out`. Each row
+ * goes through a view made by the constructor, cheaper than `subarray` (which looks up the species)
+ * for the hundreds of short rows of a chw region.
+ */
+export function copyRows(out: PixelArray, source: Float32Array | Uint8Array, span: RowSpan, first: number, count: number): void {
+  const { buffer, byteOffset, BYTES_PER_ELEMENT: size } = source;
+  const float = source instanceof Float32Array;
+  rowSegments(span, first, count, (at, to, length) => {
+    const offset = byteOffset + (at - first) * size;
+    out.set(float ? new Float32Array(buffer, offset, length) : new Uint8Array(buffer, offset, length), to);
+  });
 }

@@ -5,8 +5,8 @@
  * as the kernel's reference.
  */
 import type { ZigguratKernel } from './ziggurat-kernel.js';
-import { slowNormal, xoshiroStep } from './ziggurat-slow.js';
-import { kn, wf } from './ziggurat-tables.js';
+import { slowNormal } from './ziggurat-slow.js';
+import { kn, LAYER_BITS, LAYERS, wf } from './ziggurat-tables.js';
 
 const CAPACITY = 1 << 14;
 
@@ -14,28 +14,39 @@ const CAPACITY = 1 << 14;
 export function jsZigguratKernel(): ZigguratKernel {
   const state = new Int32Array(20);
   const values = new Float32Array(CAPACITY);
-  const rejected = new Int32Array(2 * CAPACITY);
+  /** Indices of the rejected values, and the draw of each rejected value at its index. */
+  const rejected = new Int32Array(CAPACITY);
+  const draws = new Int32Array(CAPACITY);
   const fround = Math.fround;
 
-  /** Fast test over values 0..n; returns how many were rejected, listed in `rejected`. */
-  function fastPass(n: number, mean: number, std: number): number {
-    let count = 0;
-    const steps = Math.ceil(n / 4);
-    for (let s = 0; s < steps; s++) {
-      for (let lane = 0; lane < 4; lane++) {
-        const u = xoshiroStep(state, lane, 4);
-        const i = 4 * s + lane;
-        if (i >= n) continue;
-        const hz = u >> 8;
-        const iz = u & 255;
-        values[i] = fround(fround(fround(hz * wf[iz]) * std) + mean);
-        if (Math.abs(hz) >= kn[iz]) {
-          rejected[2 * count] = i;
-          rejected[2 * count + 1] = u;
-          count++;
-        }
+  /**
+   * Fast test of one lane's values lane, lane + 4, ... below n, its generator held in locals; the
+   * lane advances `steps` steps. Returns the new count of rejected values.
+   */
+  function fastLane(lane: number, steps: number, n: number, mean: number, std: number, count: number): number {
+    let [s0, s1, s2, s3] = [state[lane], state[4 + lane], state[8 + lane], state[12 + lane]];
+    const widths = wf;
+    const bounds = kn;
+    for (let i = lane; i < 4 * steps; i += 4) {
+      const sum = (s0 + s3) | 0;
+      const u = (((sum << 7) | (sum >>> 25)) + s0) | 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (i >= n) continue;
+      const hz = u >> LAYER_BITS;
+      const iz = u & (LAYERS - 1);
+      values[i] = fround(fround(fround(hz * widths[iz]) * std) + mean);
+      if (Math.abs(hz) >= bounds[iz]) {
+        rejected[count++] = i;
+        draws[i] = u;
       }
     }
+    [state[lane], state[4 + lane], state[8 + lane], state[12 + lane]] = [s0, s1, s2, s3];
     return count;
   }
 
@@ -45,11 +56,13 @@ export function jsZigguratKernel(): ZigguratKernel {
     state,
     values,
     normals(n, mean, std) {
-      const count = fastPass(n, fround(mean), fround(std));
-      for (let j = 0; j < count; j++) {
-        const u = rejected[2 * j + 1];
-        values[rejected[2 * j]] = mean + std * slowNormal(state, 16, u >> 8, u & 255);
-      }
+      // The lanes advance to the next multiple of 8 values, as in the WebAssembly kernel.
+      const steps = 2 * Math.ceil(n / 8);
+      let count = 0;
+      for (let lane = 0; lane < 4; lane++) count = fastLane(lane, steps, n, fround(mean), fround(std), count);
+      // The slow path draws for the rejected values in index order.
+      const order = rejected.subarray(0, count).sort();
+      for (const i of order) values[i] = mean + std * slowNormal(state, 16, draws[i] >> LAYER_BITS, draws[i] & (LAYERS - 1));
     },
   };
 }

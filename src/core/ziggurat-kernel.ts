@@ -1,6 +1,6 @@
 /**
  * Bulk standard normal values by the ziggurat method (tables in ziggurat-tables.ts): the fast test on
- * four xoshiro128** generators side by side, the rejected 1.5 % finished in index order by the slow
+ * four xoshiro128++ generators side by side, the rejected 0.22 % finished in index order by the slow
  * path (ziggurat-slow.ts) from a fifth generator. A WebAssembly SIMD kernel runs it where the platform
  * allows, the same computation in JavaScript otherwise; both give identical bits. Each call seeds the
  * five generators with 20 draws of the caller's generator; value i comes from step i >> 2 of fast
@@ -13,7 +13,7 @@ import { wasmZigguratKernel } from './ziggurat-wasm.js';
 export interface ZigguratKernel {
   /** Which implementation this is. */
   readonly name: NormalKernelName;
-  /** Most values one call computes (a multiple of 4). */
+  /** Most values one call computes (a multiple of 8). */
   readonly capacity: number;
   /**
    * The generators' states, 20 words: word j of fast generator l at index 4 j + l, then the slow-path
@@ -25,7 +25,7 @@ export interface ZigguratKernel {
   /**
    * Write mean + std * z for values 0..n (n <= capacity): accepted values in float32 arithmetic (mean
    * and std rounded to float32), finished ones in float64 rounded to float32. The fast generators
-   * advance to the next multiple of 4 values.
+   * advance to the next multiple of 8 values.
    */
   normals(n: number, mean: number, std: number): void;
 }

@@ -1,11 +1,11 @@
 /**
- * The ziggurat slow path, for the 1.5 % of draws the fast test rejects: the tail beyond R for the
- * base layer, the wedge test for the others. It draws from a fifth xoshiro128** generator and works
+ * The ziggurat slow path, for the 0.22 % of draws the fast test rejects: the tail beyond R for the
+ * base layer, the wedge test for the others. It draws from a fifth xoshiro128++ generator and works
  * in float64 arithmetic that the WebAssembly kernel (assembly/normal-ziggurat.ts) repeats operation
  * for operation, so exp and log are computed here by range reduction and polynomials: Math.exp and
  * Math.log may differ from them in the last bit, and from engine to engine.
  */
-import { fn, kn, R, wn } from './ziggurat-tables.js';
+import { fn, kn, LAYER_BITS, LAYERS, R, wn } from './ziggurat-tables.js';
 
 const LN2_HI = 0.6931471803691238;
 const LN2_LO = 1.9082149292705877e-10;
@@ -51,25 +51,17 @@ export function logUnit(u: number): number {
   return scale * LN2_HI + (scale * LN2_LO + 2 * s * t);
 }
 
-/**
- * One xoshiro128** step of the generator whose four words are st[first + k * stride], k = 0..3;
- * returns the unsigned output.
- */
-export function xoshiroStep(st: Int32Array, first: number, stride = 1): number {
-  const i1 = first + stride;
-  const i2 = i1 + stride;
-  const i3 = i2 + stride;
-  const s1 = st[i1];
-  const m = Math.imul(s1, 5);
-  const u = Math.imul((m << 7) | (m >>> 25), 9);
-  const t = s1 << 9;
-  st[i2] ^= st[first];
-  st[i3] ^= s1;
-  st[i1] ^= st[i2];
-  st[first] ^= st[i3];
-  st[i2] ^= t;
-  st[i3] = (st[i3] << 11) | (st[i3] >>> 21);
-  return u >>> 0;
+/** One xoshiro128++ step of the slow-path generator, whose four words are st[at..at+4]; returns the unsigned output. */
+export function xoshiroStep(st: Int32Array, at: number): number {
+  const [s0, s1] = [st[at], st[at + 1]];
+  const sum = (s0 + st[at + 3]) | 0;
+  const [s2, s3] = [st[at + 2] ^ s0, st[at + 3] ^ s1];
+  const u = (((sum << 7) | (sum >>> 25)) + s0) >>> 0;
+  st[at] = s0 ^ s3;
+  st[at + 1] = s1 ^ s2;
+  st[at + 2] = s2 ^ (s1 << 9);
+  st[at + 3] = (s3 << 11) | (s3 >>> 21);
+  return u;
 }
 
 /**
@@ -81,8 +73,8 @@ export function slowNormal(st: Int32Array, at: number, hz: number, iz: number): 
   while (iz !== 0) {
     if (fn[iz] + xoshiroStep(st, at) * TWO_POW_M32 * (fn[iz - 1] - fn[iz]) < expNonPositive(-0.5 * x * x)) return x;
     const u = xoshiroStep(st, at);
-    hz = (u | 0) >> 8;
-    iz = u & 255;
+    hz = (u | 0) >> LAYER_BITS;
+    iz = u & (LAYERS - 1);
     x = hz * wn[iz];
     if (Math.abs(hz) < kn[iz]) return x;
   }

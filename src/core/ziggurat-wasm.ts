@@ -5,7 +5,7 @@
  */
 import type { ZigguratKernel } from './ziggurat-kernel.js';
 import { EXP2_STEPS } from './ziggurat-slow.js';
-import { fn, kn, wf, wn } from './ziggurat-tables.js';
+import { fn, kn, LAYERS, wf, wn } from './ziggurat-tables.js';
 import { ZIGGURAT_WASM_BASE64 } from './ziggurat-wasm-module.js';
 
 const PAGE = 65536;
@@ -13,6 +13,7 @@ const PAGE = 65536;
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
   readonly CAPACITY: WebAssembly.Global;
+  readonly LAYERS: WebAssembly.Global;
   readonly TABLE: WebAssembly.Global;
   readonly STATE: WebAssembly.Global;
   readonly EXP2: WebAssembly.Global;
@@ -42,11 +43,12 @@ function instantiate(): KernelExports | null {
 
 /** Copy the layer tables where the kernel reads them. */
 function writeTables(kernel: KernelExports): void {
+  if (kernel.LAYERS.value !== LAYERS) throw new Error(`ziggurat kernel built for ${kernel.LAYERS.value} layers, tables have ${LAYERS}: run npm run build:wasm`);
   const buffer = kernel.memory.buffer;
   const at = (global: WebAssembly.Global) => global.value as number;
   const pairs = new Int32Array(buffer, at(kernel.TABLE), 2 * kn.length);
   const widths = new Int32Array(wf.buffer);
-  for (let i = 0; i < kn.length; i++) [pairs[2 * i], pairs[2 * i + 1]] = [widths[i], kn[i]];
+  for (let i = 0; i < kn.length; i++) [pairs[2 * i], pairs[2 * i + 1]] = [widths[i], kn[i] - 1];
   new Float64Array(buffer, at(kernel.EXP2), EXP2_STEPS.length).set(EXP2_STEPS);
   new Float64Array(buffer, at(kernel.WN), wn.length).set(wn);
   new Float64Array(buffer, at(kernel.FN), fn.length).set(fn);
