@@ -24,9 +24,11 @@ export function jsZigguratKernel(): ZigguratKernel {
    * lane advances `steps` steps. Returns the new count of rejected values.
    */
   function fastLane(lane: number, steps: number, n: number, mean: number, std: number, count: number): number {
-    let [s0, s1, s2, s3] = [state[lane], state[4 + lane], state[8 + lane], state[12 + lane]];
-    const widths = wf;
-    const bounds = kn;
+    // Four plain declarations: a destructured array literal made this loop a quarter slower.
+    let s0 = state[lane];
+    let s1 = state[4 + lane];
+    let s2 = state[8 + lane];
+    let s3 = state[12 + lane];
     for (let i = lane; i < 4 * steps; i += 4) {
       const sum = (s0 + s3) | 0;
       const u = (((sum << 7) | (sum >>> 25)) + s0) | 0;
@@ -40,8 +42,8 @@ export function jsZigguratKernel(): ZigguratKernel {
       if (i >= n) continue;
       const hz = u >> LAYER_BITS;
       const iz = u & (LAYERS - 1);
-      values[i] = fround(fround(fround(hz * widths[iz]) * std) + mean);
-      if (Math.abs(hz) >= bounds[iz]) {
+      values[i] = fround(fround(fround(hz * wf[iz]) * std) + mean);
+      if (Math.abs(hz) >= kn[iz]) {
         rejected[count++] = i;
         draws[i] = u;
       }
