@@ -1,6 +1,6 @@
 /**
  * The ziggurat kernel in WebAssembly SIMD (assembly/normal-ziggurat.ts, embedded in
- * ziggurat-wasm-module.ts). The module is about 2 KB, small enough to compile synchronously even on
+ * ziggurat-wasm-module.ts). The module is about 3 KB, small enough to compile synchronously even on
  * a browser's main thread.
  */
 import type { ZigguratKernel } from './ziggurat-kernel.js';
