@@ -3,6 +3,7 @@
  * Algorithm 1) and of the reference, torchvision and timm implementations is here; presets in
  * `presets.ts` fill them in to reproduce each implementation.
  */
+import { Validator } from './validate.js';
 
 /** How the aspect ratio (height / width) is drawn from [r1, r2]. */
 export type AspectSampling = 'uniform' | 'log-uniform';
@@ -88,82 +89,58 @@ export interface ResolvedOptions extends RandomErasingOptions {
   readonly maxCount: number;
 }
 
-function fail(name: string, value: unknown, expected: string): never {
-  const shown = Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
-  throw new RangeError(`random erasing option ${name} must be ${expected}, got ${shown}`);
-}
-
-function checkFinite(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(name, value, 'a finite number');
-  return value;
-}
-
-function checkOneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) fail(name, value, `one of ${allowed.join(', ')}`);
-  return value;
-}
-
-function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) fail(name, value, `an integer >= ${min}`);
-  return value;
-}
+const v = new Validator('random erasing option');
 
 /** Check a fill's values; errors name the option and the value. */
 export function checkFill(fill: Fill): Fill {
-  if (typeof fill !== 'object' || fill === null) fail('fill', fill, 'an object with a kind');
+  if (typeof fill !== 'object' || fill === null) v.fail('fill', 'an object with a kind', fill);
   switch (fill.kind) {
     case 'constant': {
       const values = typeof fill.value === 'number' ? [fill.value] : fill.value;
-      if (!Array.isArray(values) || values.length === 0) fail('fill.value', fill.value, 'a number or a non-empty array');
-      values.forEach((v, i) => checkFinite(`fill.value[${i}]`, v));
-      if (fill.gray !== undefined) checkFinite('fill.gray', fill.gray);
+      if (!Array.isArray(values) || values.length === 0) v.fail('fill.value', 'a number or a non-empty array', fill.value);
+      values.forEach((value, i) => v.number(value, `fill.value[${i}]`));
+      if (fill.gray !== undefined) v.number(fill.gray, 'fill.gray');
       return fill;
     }
     case 'uniform': {
-      const low = checkFinite('fill.low', fill.low ?? 0);
-      if (fill.high !== undefined && checkFinite('fill.high', fill.high) <= low) {
-        fail('fill.high', fill.high, `greater than fill.low (${low})`);
-      }
-      checkOneOf('fill.per', fill.per ?? 'pixel', ['pixel', 'channel']);
+      const low = v.number(fill.low ?? 0, 'fill.low');
+      if (fill.high !== undefined) v.check(v.number(fill.high, 'fill.high') > low, 'fill.high', `a number greater than fill.low (${low})`, fill.high);
+      v.oneOf(fill.per ?? 'pixel', 'fill.per', ['pixel', 'channel']);
       return fill;
     }
     case 'normal': {
-      checkFinite('fill.mean', fill.mean ?? 0);
-      if (checkFinite('fill.std', fill.std ?? 1) < 0) fail('fill.std', fill.std, '>= 0');
-      checkOneOf('fill.per', fill.per ?? 'pixel', ['pixel', 'channel']);
+      v.number(fill.mean ?? 0, 'fill.mean');
+      v.number(fill.std ?? 1, 'fill.std', { min: 0 });
+      v.oneOf(fill.per ?? 'pixel', 'fill.per', ['pixel', 'channel']);
       return fill;
     }
     default:
-      return fail('fill.kind', (fill as { kind: unknown }).kind, "'constant', 'uniform' or 'normal'");
+      return v.fail('fill.kind', "'constant', 'uniform' or 'normal'", (fill as { kind: unknown }).kind);
   }
 }
 
 /** Apply defaults and check every option; errors name the option and the value. */
 export function resolveOptions(options: RandomErasingOptions): ResolvedOptions {
-  const p = checkFinite('p', options.p);
-  if (p < 0 || p > 1) fail('p', p, 'in [0, 1]');
-  const sl = checkFinite('sl', options.sl);
-  if (sl <= 0) fail('sl', sl, '> 0');
-  const sh = checkFinite('sh', options.sh);
-  if (sh > 1) fail('sh', sh, '<= 1');
-  if (sl > sh) fail('sl', sl, `<= sh (${sh})`);
-  const r1 = checkFinite('r1', options.r1);
-  if (r1 <= 0) fail('r1', r1, '> 0');
-  const r2 = checkFinite('r2', options.r2 ?? 1 / r1);
-  if (r2 < r1) fail('r2', r2, `>= r1 (${r1})`);
-  const maxAttempts = checkInteger('maxAttempts', options.maxAttempts, 1);
-  const minCount = checkInteger('minCount', options.minCount, 1);
-  const maxCount = checkInteger('maxCount', options.maxCount ?? minCount, minCount);
+  const p = v.number(options.p, 'p', { min: 0, max: 1 });
+  const sh = v.number(options.sh, 'sh', { min: 0, max: 1, minExclusive: true });
+  const sl = v.number(options.sl, 'sl', { min: 0, minExclusive: true });
+  v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
+  const r1 = v.number(options.r1, 'r1', { min: 0, minExclusive: true });
+  const r2 = v.number(options.r2 ?? 1 / r1, 'r2');
+  v.check(r2 >= r1, 'r2', `a number >= r1 (${r1})`, r2);
+  const maxAttempts = v.integer(options.maxAttempts, 'maxAttempts', { min: 1 });
+  const minCount = v.integer(options.minCount, 'minCount', { min: 1 });
+  const maxCount = v.integer(options.maxCount ?? minCount, 'maxCount', { min: minCount });
   return {
     p,
     sl,
     sh,
     r1,
     r2,
-    aspectSampling: checkOneOf('aspectSampling', options.aspectSampling, ['uniform', 'log-uniform']),
-    placement: checkOneOf('placement', options.placement, ['size-first', 'position-first']),
-    fit: checkOneOf('fit', options.fit, ['strict', 'inclusive']),
-    rounding: checkOneOf('rounding', options.rounding, ['half-even', 'half-up', 'floor']),
+    aspectSampling: v.oneOf(options.aspectSampling, 'aspectSampling', ['uniform', 'log-uniform']),
+    placement: v.oneOf(options.placement, 'placement', ['size-first', 'position-first']),
+    fit: v.oneOf(options.fit, 'fit', ['strict', 'inclusive']),
+    rounding: v.oneOf(options.rounding, 'rounding', ['half-even', 'half-up', 'floor']),
     maxAttempts,
     fill: checkFill(options.fill),
     minCount,

@@ -66,6 +66,9 @@ export const PRESETS: Readonly<Record<PresetName, RandomErasingOptions>> = {
   },
 };
 
+/** Names of the built-in presets, in definition order. */
+export const PRESET_NAMES = Object.keys(PRESETS) as readonly PresetName[];
+
 /** Whether a string names a preset. */
 export function isPresetName(name: string): name is PresetName {
   return Object.prototype.hasOwnProperty.call(PRESETS, name);

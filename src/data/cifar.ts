@@ -6,12 +6,12 @@
  * when nothing else is found.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { extractArchive, type ArchiveLayout } from './archive.js';
 import { checkLabels, DataError, type Dataset, type Split } from './dataset.js';
 import { download } from './download.js';
 import { exists, md5File } from './files.js';
-import { cacheFolder, searchDirs, type SourceOptions } from './sources.js';
+import { cacheFolder, emptyDataDir, holdsAny, missingFile, searchDirs, type SourceOptions } from './sources.js';
 
 /** Description of one CIFAR variant: archive, layout, record format. */
 export interface CifarSpec {
@@ -22,7 +22,8 @@ export interface CifarSpec {
   readonly size: number;
   readonly layout: ArchiveLayout;
   readonly splits: Record<Split, readonly string[]>;
-  readonly counts: Record<Split, number>;
+  /** Records in each data file of the official release. */
+  readonly records: Readonly<Record<string, number>>;
   /** The file with one class name per line. */
   readonly meta: string;
   /** Label bytes before the pixels; the label used is the last one (fine label for CIFAR-100). */
@@ -45,7 +46,7 @@ export const CIFAR: Record<'cifar10' | 'cifar100', CifarSpec> = {
       files: [...CIFAR10_BATCHES, 'test_batch.bin', 'batches.meta.txt', 'readme.html'],
     },
     splits: { train: CIFAR10_BATCHES, test: ['test_batch.bin'] },
-    counts: { train: 50000, test: 10000 },
+    records: Object.fromEntries([...CIFAR10_BATCHES, 'test_batch.bin'].map((file) => [file, 10000])),
     meta: 'batches.meta.txt',
     labelBytes: 1,
     classCount: 10,
@@ -61,7 +62,7 @@ export const CIFAR: Record<'cifar10' | 'cifar100', CifarSpec> = {
       files: ['train.bin', 'test.bin', 'fine_label_names.txt', 'coarse_label_names.txt'],
     },
     splits: { train: ['train.bin'], test: ['test.bin'] },
-    counts: { train: 50000, test: 10000 },
+    records: { 'train.bin': 50000, 'test.bin': 10000 },
     meta: 'fine_label_names.txt',
     labelBytes: 2,
     classCount: 100,
@@ -71,9 +72,10 @@ export const CIFAR: Record<'cifar10' | 'cifar100', CifarSpec> = {
 const SIDE = 32;
 const PIXELS = SIDE * SIDE;
 
-async function hasFiles(dir: string, files: readonly string[]): Promise<boolean> {
-  for (const file of files) if (!(await exists(join(dir, file)))) return false;
-  return true;
+/** The first of `files` absent from `dir`, or null. */
+async function firstMissing(dir: string, files: readonly string[]): Promise<string | null> {
+  for (const file of files) if (!(await exists(join(dir, file)))) return file;
+  return null;
 }
 
 /** Extract an archive into the cache after checking its md5 (unless `verify` is off). */
@@ -85,19 +87,26 @@ async function extractVerified(spec: CifarSpec, archive: string, options: Source
   return extractArchive(archive, cacheFolder(spec.name, options), spec.layout);
 }
 
-/** Find (or download and extract) the folder holding the split's files and the meta file. */
+/**
+ * The folder holding the split's files and the meta file: from the dataset's one source (an extracted
+ * folder, a folder holding the extracted files, or the official archive, extracted into the cache;
+ * see sources.ts), else the archive downloaded into the cache.
+ */
 async function locate(spec: CifarSpec, split: Split, options: SourceOptions): Promise<string> {
   const needed = [...spec.splits[split], spec.meta];
-  const dirs = searchDirs(spec.name, options, null);
-  for (const dir of dirs) {
-    for (const candidate of [join(dir, spec.layout.root), dir]) {
-      if (await hasFiles(candidate, needed)) return candidate;
+  for (const source of searchDirs(spec.name, options, null)) {
+    for (const candidate of [join(source.dir, spec.layout.root), source.dir]) {
+      if (!(await holdsAny(candidate, spec.layout.files))) continue;
+      const absent = await firstMissing(candidate, needed);
+      if (absent) throw missingFile(spec.name, candidate, absent);
+      return candidate;
     }
-    const archive = join(dir, spec.archive);
+    const archive = join(source.dir, spec.archive);
     if (await exists(archive)) return extractVerified(spec, archive, options);
   }
+  if (options.dataDir !== undefined) throw emptyDataDir(spec.name, options, [`${spec.layout.root}/`, ...needed, spec.archive]);
   if (options.download === false) {
-    throw new DataError(`${spec.name} ${split}`, `neither ${spec.layout.root}/ nor ${spec.archive} found in ${dirs.join(', ')}`);
+    throw new DataError(`${spec.name} ${split}`, `neither ${spec.layout.root}/ nor ${spec.archive} found (download is off); name the folder holding them or allow download`);
   }
   const archive = join(cacheFolder(spec.name, options), spec.archive);
   const url = options.mirror === undefined ? spec.url : new URL(spec.archive, options.mirror).href;
@@ -130,6 +139,10 @@ export function parseCifarRecords(buffer: Uint8Array, spec: CifarSpec, file: str
     throw new DataError(file, `size ${buffer.length} is not a positive multiple of the ${recordSize}-byte record (truncated or not ${spec.name})`);
   }
   const count = buffer.length / recordSize;
+  const expected = spec.records[basename(file)];
+  if (expected !== undefined && count !== expected) {
+    throw new DataError(file, `holds ${count} records, the official file has ${expected} (truncated, padded or another file)`);
+  }
   for (let r = 0; r < count; r++) {
     const base = r * recordSize;
     labels[start + r] = buffer[base + spec.labelBytes - 1];
@@ -158,9 +171,6 @@ export async function loadCifar(name: 'cifar10' | 'cifar100', options: SourceOpt
   let count = 0;
   for (const [i, buffer] of buffers.entries()) {
     count += parseCifarRecords(buffer, spec, join(dir, spec.splits[split][i]), images, labels, count);
-  }
-  if (options.verify !== false && count !== spec.counts[split]) {
-    throw new DataError(dir, `${split} split has ${count} images, expected ${spec.counts[split]} (pass verify: false for custom data)`);
   }
   const classNames = await readClassNames(join(dir, spec.meta), spec.classCount);
   return { name, images, labels, count, height: SIDE, width: SIDE, channels: 3, classNames };

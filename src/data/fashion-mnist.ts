@@ -1,7 +1,8 @@
 /**
  * Fashion-MNIST (Xiao et al. 2017): 28x28 grayscale, 10 classes, 60,000 train and 10,000 test images
- * in gzipped IDX files. Looked up in the explicit directory, `$RE_DATA_DIR`, the Debian package
- * location, then the cache, which is filled from the official mirror when nothing else has the files.
+ * in gzipped IDX files. Read from the folder the user names, else the first of `$RE_DATA_DIR`, the
+ * Debian package location and the cache that holds any of its files; the cache is filled from the
+ * official mirror.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { checkLabels, DataError, type Dataset, type Split } from './dataset.js';
 import { download } from './download.js';
 import { exists, md5 } from './files.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx } from './idx.js';
-import { cacheFolder, searchDirs, type SourceOptions } from './sources.js';
+import { cacheFolder, emptyDataDir, holdsAny, missingFile, searchDirs, type SourceOptions } from './sources.js';
 
 /** Official download mirror. */
 export const FASHION_MNIST_MIRROR = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
@@ -65,25 +66,24 @@ async function readPayload(path: string): Promise<Buffer> {
   }
 }
 
-/** Locate both files of a split, downloading them into the cache when allowed and needed. */
-async function locate(split: Split, options: SourceOptions): Promise<[string, string]> {
+/** Every file name of the dataset, gzipped or not (a folder holding any of them is a Fashion-MNIST source). */
+const ALL_FILE_NAMES = Object.values(FASHION_MNIST_FILES)
+  .flatMap((split) => [split.images, split.labels])
+  .flatMap((file) => [`${file.name}.gz`, file.name]);
+
+/** Download the split's missing files into the cache; returns both paths. */
+async function fillCache(split: Split, options: SourceOptions): Promise<[string, string]> {
   const { images, labels } = FASHION_MNIST_FILES[split];
-  const dirs = searchDirs('fashion-mnist', options, FASHION_MNIST_SYSTEM_DIR);
-  for (const dir of dirs) {
-    const found = [await findIn(dir, images), await findIn(dir, labels)];
-    if (found[0] !== null && found[1] !== null) return [found[0], found[1]];
-  }
-  if (options.download === false) {
-    throw new DataError(
-      `fashion-mnist ${split}`,
-      `${images.name}(.gz) and ${labels.name}(.gz) not found in ${dirs.join(', ')}; set a data directory or allow download`,
-    );
-  }
   const cache = cacheFolder('fashion-mnist', options);
+  const present = [await findIn(cache, images), await findIn(cache, labels)];
+  if (options.download === false) {
+    const missing = [images, labels].filter((_, i) => present[i] === null).map((f) => `${f.name}(.gz)`);
+    throw new DataError(`fashion-mnist ${split}`, `${missing.join(' and ')} not found (download is off); name the folder holding the files or allow download`);
+  }
   const mirror = options.mirror ?? FASHION_MNIST_MIRROR;
-  const paths: [string, string] = [join(cache, `${images.name}.gz`), join(cache, `${labels.name}.gz`)];
+  const paths: [string, string] = [present[0] ?? join(cache, `${images.name}.gz`), present[1] ?? join(cache, `${labels.name}.gz`)];
   for (const [i, file] of [images, labels].entries()) {
-    if (await exists(paths[i])) continue;
+    if (present[i] !== null) continue;
     await download(new URL(`${file.name}.gz`, mirror).href, paths[i], {
       md5: options.verify === false ? undefined : file.gzMd5,
       progress: options.progress,
@@ -92,6 +92,24 @@ async function locate(split: Split, options: SourceOptions): Promise<[string, st
     });
   }
   return paths;
+}
+
+/**
+ * Both files of a split, from the dataset's one source folder (see sources.ts); the cache is filled
+ * from the mirror when it is the source, or when no folder holds the dataset.
+ */
+async function locate(split: Split, options: SourceOptions): Promise<[string, string]> {
+  const { images, labels } = FASHION_MNIST_FILES[split];
+  for (const source of searchDirs('fashion-mnist', options, FASHION_MNIST_SYSTEM_DIR)) {
+    if (!(await holdsAny(source.dir, ALL_FILE_NAMES))) continue;
+    if (source.cache) return fillCache(split, options);
+    const found = [await findIn(source.dir, images), await findIn(source.dir, labels)];
+    const absent = [images, labels].find((_, i) => found[i] === null);
+    if (absent) throw missingFile('fashion-mnist', source.dir, `${absent.name}.gz`);
+    return found as [string, string];
+  }
+  if (options.dataDir !== undefined) throw emptyDataDir('fashion-mnist', options, [images, labels].map((f) => `${f.name}(.gz)`));
+  return fillCache(split, options);
 }
 
 /** Parse an IDX payload, first checking its md5 against the official one when `verify` is set. */

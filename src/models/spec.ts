@@ -2,6 +2,7 @@
  * Model specification: what `buildModel` accepts, its defaults, and its validation. Pure TS, so the
  * CLI can validate a spec without loading TF.js.
  */
+import { Validator } from '../core/validate.js';
 
 /** Architectures of the paper's Table 1. */
 export const ARCHITECTURES = ['resnet', 'preresnet18', 'wrn', 'resnext'] as const;
@@ -61,38 +62,33 @@ const ARCH_OPTIONS = {
   resnext: { cardinality: 8, baseWidth: 64 },
 } as const;
 const SPECIFIC_OPTIONS = ['widenFactor', 'cardinality', 'baseWidth', 'drop', 'block'] as const;
+/** A dropout rate. */
+const RATE = { min: 0, max: 1, maxExclusive: true } as const;
 
-function fail(message: string): never {
-  throw new RangeError(`model spec: ${message}`);
-}
-
-function checkInt(value: number, name: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) fail(`${name} must be an integer >= ${min}, got ${value}`);
-  return value;
-}
-
-function checkRate(value: number, name: string): number {
-  if (!(typeof value === 'number' && value >= 0 && value < 1)) fail(`${name} must be a number in [0, 1), got ${value}`);
-  return value;
-}
+const v = new Validator('model option');
 
 function checkDepth(arch: Arch, depth: number): void {
-  checkInt(depth, 'depth', 1);
+  v.integer(depth, 'depth', { min: 1 });
   const rule = { resnet: [6, 2], wrn: [6, 4], resnext: [9, 2], preresnet18: [0, 18] }[arch];
   const [step, offset] = rule;
   const ok = step === 0 ? depth === offset : depth > offset && (depth - offset) % step === 0;
   if (!ok) {
     const form = step === 0 ? `${offset}` : `${step}n+${offset} (e.g. ${step * 3 + offset})`;
-    fail(`depth ${depth} is not valid for ${arch}: expected ${form}`);
+    v.fail('depth', `${form} for ${arch}`, depth);
   }
 }
 
 function checkInputShape(shape: unknown): [number, number, number] {
   const ok = Array.isArray(shape) && shape.length === 3 && shape.every((d) => Number.isInteger(d) && d > 0);
-  if (!ok) fail(`inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`);
-  const [h, w] = shape as number[];
-  if (h < 8 || w < 8) fail(`inputShape ${JSON.stringify(shape)} is too small: height and width must be >= 8`);
-  return [...shape] as [number, number, number];
+  if (!ok) v.fail('inputShape', '[height, width, channels] of positive integers', shape);
+  const dims = shape as [number, number, number];
+  if (dims[0] < 8 || dims[1] < 8) v.fail('inputShape', 'height and width >= 8', shape);
+  return [...dims];
+}
+
+/** The architectures that take `option`. */
+function archsWith(option: (typeof SPECIFIC_OPTIONS)[number]): string {
+  return ARCHITECTURES.filter((arch) => option in ARCH_OPTIONS[arch]).join(', ');
 }
 
 /** Reject options set for an architecture they do not apply to. */
@@ -102,40 +98,33 @@ function checkApplicable(spec: ModelSpec): void {
     const value = spec[option];
     if (value === undefined || option in allowed) continue;
     const neutral = option === 'drop' ? value === 0 : option === 'block' ? value === 'auto' : false;
-    if (!neutral) fail(`option ${option} does not apply to arch '${spec.arch}'`);
+    if (!neutral) v.reject(option, `does not apply to arch '${spec.arch}' (only to ${archsWith(option)})`);
   }
 }
 
 /** Validate `spec` and fill in defaults; throws a RangeError naming the offending option. */
 export function resolveSpec(spec: ModelSpec): ResolvedSpec {
-  if (!(ARCHITECTURES as readonly string[]).includes(spec.arch)) {
-    fail(`unknown arch '${String(spec.arch)}'; expected one of ${ARCHITECTURES.join(', ')}`);
-  }
+  v.oneOf(spec.arch, 'arch', ARCHITECTURES);
   checkApplicable(spec);
   const arch = spec.arch;
   const depth = spec.depth ?? DEFAULT_DEPTH[arch];
   checkDepth(arch, depth);
   const blockOption = spec.block ?? 'auto';
-  if (!['auto', 'basic', 'bottleneck'].includes(blockOption)) {
-    fail(`block must be 'auto', 'basic' or 'bottleneck', got '${String(blockOption)}'`);
-  }
+  v.oneOf(blockOption, 'block', ['auto', 'basic', 'bottleneck']);
   const bottleneck = blockOption === 'bottleneck' || (arch === 'resnet' && blockOption === 'auto' && depth >= 44);
   const resolved: ResolvedSpec = {
     arch,
     depth,
-    widenFactor: checkInt(spec.widenFactor ?? 10, 'widenFactor', 1),
-    cardinality: checkInt(spec.cardinality ?? 8, 'cardinality', 1),
-    baseWidth: checkInt(spec.baseWidth ?? 64, 'baseWidth', 1),
-    drop: checkRate(spec.drop ?? 0, 'drop'),
-    convDropout: checkRate(spec.convDropout ?? 0, 'convDropout'),
+    widenFactor: v.integer(spec.widenFactor ?? 10, 'widenFactor', { min: 1 }),
+    cardinality: v.integer(spec.cardinality ?? 8, 'cardinality', { min: 1 }),
+    baseWidth: v.integer(spec.baseWidth ?? 64, 'baseWidth', { min: 1 }),
+    drop: v.number(spec.drop ?? 0, 'drop', RATE),
+    convDropout: v.number(spec.convDropout ?? 0, 'convDropout', RATE),
     block: bottleneck ? 'bottleneck' : 'basic',
-    numClasses: checkInt(spec.numClasses, 'numClasses', 2),
+    numClasses: v.integer(spec.numClasses, 'numClasses', { min: 2 }),
     inputShape: checkInputShape(spec.inputShape),
-    seed: spec.seed ?? 0,
+    seed: v.seed(spec.seed ?? 0),
   };
-  if (!Number.isInteger(resolved.seed) || resolved.seed < 0 || resolved.seed > 0xffffffff) {
-    fail(`seed must be an integer in [0, 2^32), got ${resolved.seed}`);
-  }
   return resolved;
 }
 

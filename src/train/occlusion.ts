@@ -15,12 +15,23 @@ import type { Backend } from './config.js';
 import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
 import { subsetOf } from './data-source.js';
 import { modelFromCheckpoint } from './export.js';
-import type { OcclusionPoint } from './occlusion-report.js';
 import { evaluate } from './passes.js';
 import { createReporter, type ProgressMode } from './progress.js';
 
 /** The paper's occlusion levels: 0, 0.1, ..., 0.8 of the image area. */
 export const DEFAULT_LEVELS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+/** Test error of one model at one occlusion level. */
+export interface OcclusionPoint {
+  /** The model's label (legend entry), e.g. `baseline` or `RE`. */
+  readonly model: string;
+  /** Fraction of the image area occluded. */
+  readonly level: number;
+  /** Test error in percent. */
+  readonly error: number;
+  /** Standard deviation over seeds, when the point aggregates several models. */
+  readonly std?: number | null;
+}
 
 /** A checkpoint to evaluate and its legend label. */
 export interface LabelledCheckpoint {

@@ -4,10 +4,10 @@
  * folder and resumed from its checkpoint when one is there.
  */
 import { access } from 'node:fs/promises';
-import { makeConfig, type TrainConfig } from '../config.js';
-import { runPaths } from '../run-folder.js';
-import { train } from '../trainer.js';
-import type { ProgressMode } from '../progress.js';
+import { makeConfig, type TrainConfig } from '../train/config.js';
+import { runPaths } from '../train/run-folder.js';
+import { train } from '../train/trainer.js';
+import type { ProgressMode } from '../train/progress.js';
 import type { GridRun } from './grids.js';
 import type { GridExecutor, RunOutcome } from './runner.js';
 

@@ -1,5 +1,5 @@
 /** The training budget of a grid, with the paper's schedule scaled to shorter runs, and its description. */
-import { DEFAULTS } from '../config.js';
+import { DEFAULTS } from '../train/config.js';
 import type { GridBudget } from './train-executor.js';
 
 /**

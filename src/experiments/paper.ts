@@ -8,7 +8,7 @@
  * CIFAR-10: their baseline (flip + crop) and flip + crop + RE rows are the Table 1 entries of that
  * model; their other rows are not reproduced here.
  */
-import { builtinName, type DatasetName } from '../../data/load.js';
+import { builtinName, type DatasetName } from '../data/load.js';
 
 /** A published test error: the mean over runs and, where published, the standard deviation. */
 export interface PaperFigure {

@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
-import { evaluateOcclusion, type OcclusionEvalOptions } from '../occlusion.js';
-import { writeOcclusionReport, type OcclusionFiles, type OcclusionPoint } from '../occlusion-report.js';
+import { writeFileAtomic } from '../train/atomic-write.js';
+import { evaluateOcclusion, type OcclusionEvalOptions, type OcclusionPoint } from '../train/occlusion.js';
+import { writeOcclusionReport, type OcclusionFiles } from './occlusion-report.js';
 import { summarize } from './aggregate.js';
 import type { ExperimentGrid, GridRun } from './grids.js';
 import { runDirectory, type RunRecord } from './runner.js';

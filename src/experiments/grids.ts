@@ -3,7 +3,7 @@
  * each run is trained once per seed by the runner and the results are aggregated per run.
  */
 import path from 'node:path';
-import { builtinName } from '../../data/load.js';
+import { builtinName } from '../data/load.js';
 import { parseModel, type ModelChoice } from './models.js';
 import { table1Figure, type PaperFigure } from './paper.js';
 

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../train/atomic-write.js';
 import type { GridRun } from './grids.js';
 
 /** What a finished run reports. Errors are percentages on the test set. */

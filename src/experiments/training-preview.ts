@@ -7,9 +7,9 @@ import { imageView, type ImageView } from '../core/image.js';
 import type { Dataset } from '../data/index.js';
 import { createLoader } from '../data/loader.js';
 import type { PipelineConfig } from '../data/pipeline.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { encodePng, renderGrid, type Tile } from './experiments/image-grid.js';
-import { subsetOf } from './data-source.js';
+import { writeFileAtomic } from '../train/atomic-write.js';
+import { encodePng, renderGrid, type Tile } from './image-grid.js';
+import { subsetOf } from '../train/data-source.js';
 
 /** Normalised float pixels (HWC) back to 0..255 bytes for display. */
 function toDisplay(pixels: Float32Array, dataset: Dataset, normalize: PipelineConfig['normalize']): ImageView<Uint8Array> {

@@ -3,7 +3,7 @@
  * every seed (resumably), aggregates, writes the results directory (runs.csv, summary.csv,
  * results.md, results.svg/png; for fig3 also occlusion.csv/md/svg/png) and returns the summaries.
  */
-import type { ProgressMode } from '../progress.js';
+import type { ProgressMode } from '../train/progress.js';
 import { formatSummary } from './aggregate.js';
 import { describeBudget, withSchedule } from './budget.js';
 import { writeOcclusionFigure, type OcclusionSettings } from './fig3.js';

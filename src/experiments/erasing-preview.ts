@@ -3,10 +3,10 @@
  * tile rows for {@link renderGrid}. Erasing runs on float pixels in [0, 1], as in training before
  * normalisation, so every preset's fill (mean constants, uniform, normal) shows as it would train.
  */
-import type { Dataset } from '../../data/dataset.js';
-import { imageView, type ImageView } from '../../core/image.js';
-import type { RandomErasing } from '../../core/random-erasing.js';
-import { Rng } from '../../core/rng.js';
+import type { Dataset } from '../data/dataset.js';
+import { imageView, type ImageView } from '../core/image.js';
+import type { RandomErasing } from '../core/random-erasing.js';
+import { Rng } from '../core/rng.js';
 import type { Outline, Rect, Rgb, Tile } from './image-grid.js';
 
 /** Outline colour of erased regions in previews. */

@@ -4,12 +4,12 @@
  * the user, or are generated: the bounding box of the pixels that stand out from the image border
  * (the object on Fashion-MNIST's plain background), else a seeded random box.
  */
-import type { Box, ObjectAwareMode } from '../../core/object-aware.js';
-import { ObjectAwareErasing, boxWindow } from '../../core/object-aware.js';
-import type { ImageView } from '../../core/image.js';
-import type { RandomErasing } from '../../core/random-erasing.js';
-import { Rng } from '../../core/rng.js';
-import type { Dataset } from '../../data/dataset.js';
+import type { Box, ObjectAwareMode } from '../core/object-aware.js';
+import { ObjectAwareErasing, boxWindow } from '../core/object-aware.js';
+import type { ImageView } from '../core/image.js';
+import type { RandomErasing } from '../core/random-erasing.js';
+import { Rng } from '../core/rng.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Rgb, Tile } from './image-grid.js';
 import { ERASED_COLOR, datasetImage, toBytes, toUnitFloat } from './preview.js';
 

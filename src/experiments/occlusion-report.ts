@@ -4,22 +4,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../train/atomic-write.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { writeChart } from './charts.js';
-import { fixed, toCsv, toMarkdown, type Table } from './experiments/tables.js';
+import { writeChart } from '../train/charts.js';
+import type { OcclusionPoint } from '../train/occlusion.js';
+import { fixed, toCsv, toMarkdown, type Table } from './tables.js';
 
-/** Test error of one model at one occlusion level. */
-export interface OcclusionPoint {
-  /** The model's label (legend entry), e.g. `baseline` or `RE`. */
-  readonly model: string;
-  /** Fraction of the image area occluded. */
-  readonly level: number;
-  /** Test error in percent. */
-  readonly error: number;
-  /** Standard deviation over seeds, when the point aggregates several models. */
-  readonly std?: number | null;
-}
 
 /** Files written by {@link writeOcclusionReport}. */
 export interface OcclusionFiles {

@@ -5,8 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../atomic-write.js';
-import { writeChart } from '../charts.js';
+import { writeFileAtomic } from '../train/atomic-write.js';
+import { writeChart } from '../train/charts.js';
 import { formatSummary, summarize, type Summary } from './aggregate.js';
 import type { ExperimentGrid, GridRun } from './grids.js';
 import type { RunRecord } from './runner.js';

@@ -4,7 +4,7 @@
  * boxes, erased regions), encoded as PNG with pngjs.
  */
 import { PNG } from 'pngjs';
-import type { ImageView } from '../../core/image.js';
+import type { ImageView } from '../core/image.js';
 
 /** An axis-aligned rectangle in pixel units of the source image. */
 export interface Rect {
