@@ -4,7 +4,7 @@
  * (28x28x1) shapes; the same model, batch and optimiser in PyTorch (2 threads) in the same run when
  * a python3 with torch is found, with the ratio; and a per-kernel time profile of one training step.
  * Both sides: SGD momentum 0.9, lr 0.1, no weight decay, random data, 2 warm-up steps.
- * Also the trainer's own step (`trainStep`, PyTorch SGD) on one thread and with `--replicas 2`
+ * Also the trainer's own step (`trainStep`, PyTorch SGD, BatchNorm micro-batches of 64) on one thread and with `--threads 2`
  * (`replicaStep`: the main thread and one replica worker with its own wasm backend).
  */
 import type { Batch } from '../src/data/batch.js';
@@ -17,6 +17,7 @@ import { profileKernels } from '../src/tf/kernel-profile.js';
 import { tf } from '../src/tf/tf.js';
 import { ReplicaPool } from '../src/train/replica-pool.js';
 import { replicaStep } from '../src/train/replica-step.js';
+import { DEFAULT_MICRO_BATCH } from '../src/train/run-spec.js';
 import { Sgd } from '../src/train/sgd.js';
 import { trainStep } from '../src/train/step.js';
 
@@ -33,7 +34,7 @@ interface Throughput {
   forward: number;
 }
 
-/** Training throughput of the trainer's step on one thread and with 2 replicas. */
+/** Training throughput of the trainer's step on one thread and on two. */
 interface StepThroughput {
   one: number;
   two: number;
@@ -94,7 +95,7 @@ async function stepsPerSecond(step: () => Promise<unknown>): Promise<number> {
   return (BATCH * TRAIN_STEPS * 1000) / (performance.now() - start);
 }
 
-/** The trainer's training step with 1 and 2 replicas (PyTorch SGD, momentum 0.9, lr 0.1). */
+/** The trainer's default training step (BatchNorm micro-batches of 64) on 1 and 2 threads (PyTorch SGD, momentum 0.9, lr 0.1). */
 async function benchReplicas(shape: [number, number, number]): Promise<StepThroughput> {
   const spec = { arch: 'resnet' as const, depth: 20, numClasses: 10, inputShape: shape, seed: 0 };
   const model = buildModel(spec);
@@ -102,8 +103,8 @@ async function benchReplicas(shape: [number, number, number]): Promise<StepThrou
   const batch = seededBatchArrays(shape);
   const pool = new ReplicaPool(1, { spec, backend: 'wasm', labelSmoothing: 0 });
   try {
-    const one = await stepsPerSecond(async () => trainStep(model, sgd, batch, 0.1, 0));
-    const two = await stepsPerSecond(() => replicaStep({ model, sgd, pool, lr: 0.1, labelSmoothing: 0, sliceSize: BATCH / 2 }, batch));
+    const one = await stepsPerSecond(async () => trainStep(model, sgd, batch, 0.1, 0, DEFAULT_MICRO_BATCH));
+    const two = await stepsPerSecond(() => replicaStep({ model, sgd, pool, lr: 0.1, labelSmoothing: 0, microBatch: DEFAULT_MICRO_BATCH }, batch));
     return { one, two };
   } finally {
     await pool.close();
@@ -212,8 +213,8 @@ export async function run(): Promise<void> {
       ratio(a.forward, b?.forward),
     ]));
   }
-  console.log('\n  trainer step (trainStep / replicaStep --replicas 2), images/s; ratio = / PyTorch train (2 threads)');
-  console.log(row(['shape', '1 replica', 'ratio', '2 replicas', 'ratio', 'speed-up']));
+  console.log('\n  trainer step, micro-batches of 64 (trainStep / replicaStep --threads 2), images/s; ratio = / PyTorch train (2 threads)');
+  console.log(row(['shape', '1 thread', 'ratio', '2 threads', 'ratio', 'speed-up']));
   for (const name of Object.keys(SHAPES)) {
     const [a, b] = [steps[name], torch?.[name]];
     console.log(row([name, a.one.toFixed(1), ratio(a.one, b?.train), a.two.toFixed(1), ratio(a.two, b?.train), `${(a.two / a.one).toFixed(2)}x`]));

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `random-erasing` command line: one subcommand per file in `commands/`, each exporting
- * `register(program)`. Errors print one clear line and exit non-zero.
+ * `register(program)`. Errors print one clear line, naming the flag of an invalid option, and exit
+ * non-zero.
  */
 import { Command } from 'commander';
 import { register as registerDemo } from './commands/demo.js';
@@ -10,10 +11,18 @@ import { register as registerExport } from './commands/export.js';
 import { register as registerOcclusion } from './commands/occlusion.js';
 import { register as registerPreview } from './commands/preview.js';
 import { register as registerTrain } from './commands/train.js';
+import { errorLine } from './error-line.js';
+import { packageVersion } from './version.js';
 
 const program = new Command('random-erasing')
   .description('Random Erasing data augmentation (Zhong et al., AAAI 2020) and the paper\'s training system on TensorFlow.js')
+  .version(packageVersion(), '-V, --version', 'print the package version')
   .showHelpAfterError('(run with --help for usage)');
+
+let active: Command = program;
+program.hook('preAction', (_program, command) => {
+  active = command;
+});
 
 registerTrain(program);
 registerExport(program);
@@ -25,6 +34,6 @@ registerExperiment(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  console.error(`random-erasing: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`random-erasing: ${errorLine(error, active)}`);
   process.exitCode = 1;
 }

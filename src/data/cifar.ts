@@ -158,9 +158,14 @@ export function parseCifarRecords(buffer: Uint8Array, spec: CifarSpec, file: str
   return count;
 }
 
-/** Load one split of CIFAR-10 or CIFAR-100 (fine labels) as a {@link Dataset} (32x32x3). */
-export async function loadCifar(name: 'cifar10' | 'cifar100', options: SourceOptions = {}): Promise<Dataset> {
-  const spec = CIFAR[name];
+/**
+ * Load one split of CIFAR-10 or CIFAR-100 (fine labels) as a {@link Dataset} (32x32x3). `variant` is
+ * the name of an official release, or a {@link CifarSpec} describing another release in the same
+ * format (its files' record counts, archive and checksum).
+ */
+export async function loadCifar(variant: 'cifar10' | 'cifar100' | CifarSpec, options: SourceOptions = {}): Promise<Dataset> {
+  const spec = typeof variant === 'string' ? CIFAR[variant] : variant;
+  const name = spec.name;
   const split = options.split ?? 'train';
   const dir = await locate(spec, split, options);
   const buffers = await Promise.all(spec.splits[split].map((file) => readFile(join(dir, file))));

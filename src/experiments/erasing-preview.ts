@@ -8,6 +8,9 @@ import { imageView, type ImageView } from '../core/image.js';
 import type { RandomErasing } from '../core/random-erasing.js';
 import { Rng } from '../core/rng.js';
 import type { Outline, Rect, Rgb, Tile } from './image-grid.js';
+import { Validator } from '../core/validate.js';
+
+const v = new Validator('preview option');
 
 /** Outline colour of erased regions in previews. */
 export const ERASED_COLOR: Rgb = [230, 30, 30];
@@ -26,7 +29,7 @@ export function datasetImage(dataset: Dataset, index: number): ImageView<Uint8Ar
  * the sample within each class drawn with `seed`.
  */
 export function pickSamples(dataset: Dataset, count: number, seed: number): number[] {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`--samples must be a positive integer, got ${count}`);
+  v.integer(count, 'samples', { min: 1 });
   const byClass = new Map<number, number[]>();
   dataset.labels.forEach((label, i) => byClass.set(label, [...(byClass.get(label) ?? []), i]));
   const rng = Rng.fromSeed(seed);
@@ -72,9 +75,7 @@ export interface ErasingPreviewOptions {
 
 /** Row 0: the originals; rows 1..draws: independent erasings; draw d of sample i uses `seed.derive(d, i)`. */
 export function erasingPreview(options: ErasingPreviewOptions): Tile[][] {
-  if (!Number.isInteger(options.draws) || options.draws < 1) {
-    throw new RangeError(`--draws must be a positive integer, got ${options.draws}`);
-  }
+  v.integer(options.draws, 'draws', { min: 1 });
   const originals = options.indices.map((i) => datasetImage(options.dataset, i));
   const root = Rng.fromSeed(options.seed);
   const rows: Tile[][] = [originals.map((image) => ({ image }))];

@@ -3,7 +3,10 @@
  * every seed (resumably), aggregates, writes the results directory (runs.csv, summary.csv,
  * results.md, results.svg/png; for fig3 also occlusion.csv/md/svg/png) and returns the summaries.
  */
+import type { OcclusionPoint } from '../train/occlusion.js';
 import type { ProgressMode } from '../train/progress.js';
+import type { RunRuntime } from '../train/run-runtime.js';
+import { Validator } from '../core/validate.js';
 import { formatSummary } from './aggregate.js';
 import { describeBudget, withSchedule } from './budget.js';
 import { writeOcclusionFigure, type OcclusionSettings } from './fig3.js';
@@ -21,6 +24,8 @@ export interface ExperimentOptions {
   readonly seeds: readonly number[];
   readonly outDir: string;
   readonly budget: GridBudget;
+  /** How every run executes (threads, data workers, backend, data location, test batch). */
+  readonly runtime?: Omit<RunRuntime, 'checkpoint'>;
   /** fig3 only: the occlusion evaluation. */
   readonly occlusion?: OcclusionSettings;
   /** Progress of each training run (default `silent`). */
@@ -34,6 +39,8 @@ export interface ExperimentOptions {
 export interface ExperimentResult {
   readonly budget: string;
   readonly summaries: readonly RunSummary[];
+  /** fig3: the seed-averaged error of each variant at each occlusion level. */
+  readonly occlusion?: readonly OcclusionPoint[];
   readonly files: GridReportFiles & { occlusion?: { csv: string; markdown: string; chart: { svg: string; png: string } } };
 }
 
@@ -57,11 +64,11 @@ export function describeEvent(event: GridEvent): string {
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const log = options.log ?? (() => undefined);
   const grid = buildGrid(options.name, { datasets: options.datasets, models: options.models });
-  if (options.name === 'fig3' && !options.occlusion) throw new RangeError('fig3 needs occlusion settings');
+  if (options.name === 'fig3' && !options.occlusion) new Validator('experiment option').reject('occlusion', 'fig3 needs occlusion settings');
   const budget = withSchedule(options.budget);
   const budgetText = describeBudget(budget, options.seeds);
   log(`${grid.title}\nBudget: ${budgetText}\nResults: ${options.outDir}`);
-  const executor = trainExecutor({ budget, progress: options.progress, signal: options.signal });
+  const executor = trainExecutor({ budget, runtime: options.runtime, progress: options.progress, signal: options.signal });
   const records = await runGrid({
     runs: grid.runs,
     seeds: options.seeds,
@@ -77,5 +84,5 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const paper = s.run.paper ? ` (paper ${s.run.paper.mean.toFixed(2)})` : '';
     log(`${s.run.datasetLabel} ${s.run.model.label} ${s.run.variant}: ${formatSummary(s.final)}%${paper}`);
   }
-  return { budget: budgetText, summaries, files: { ...files, ...(occlusion ? { occlusion } : {}) } };
+  return { budget: budgetText, summaries, occlusion: occlusion?.points, files: { ...files, ...(occlusion ? { occlusion: occlusion.files } : {}) } };
 }

@@ -66,7 +66,7 @@ export async function writeOcclusionFigure(
   records: readonly RunRecord[],
   settings: OcclusionSettings,
   log: (line: string) => void,
-): Promise<OcclusionFiles> {
+): Promise<{ files: OcclusionFiles; points: OcclusionPoint[] }> {
   const points: OcclusionPoint[] = [];
   for (const run of grid.runs) {
     const curves: StoredCurve['points'][] = [];
@@ -83,5 +83,5 @@ export async function writeOcclusionFigure(
   }
   const subset = settings.testSubset === undefined ? 'all test images' : `${settings.testSubset} test images (seeded subset)`;
   const note = `One random rectangle (uniform random fill) of the given fraction of the image area per test image, occlusion seed ${settings.seed}, ${subset}; the same occluded images for every model. Mean ± std over seeds.`;
-  return writeOcclusionReport(outDir, points, grid.title, note);
+  return { files: await writeOcclusionReport(outDir, points, grid.title, note), points };
 }

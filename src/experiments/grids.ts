@@ -3,9 +3,12 @@
  * each run is trained once per seed by the runner and the results are aggregated per run.
  */
 import path from 'node:path';
+import { Validator } from '../core/validate.js';
 import { builtinName } from '../data/load.js';
 import { parseModel, type ModelChoice } from './models.js';
-import { table1Figure, type PaperFigure } from './paper.js';
+import { ablationFigure, table1Figure, type PaperFigure } from './paper.js';
+
+const v = new Validator('experiment option');
 
 /** Experiments the `experiment` command knows. */
 export const EXPERIMENTS = ['table1', 'table4', 'table5', 'fig3'] as const;
@@ -126,14 +129,14 @@ const TITLES: Readonly<Record<ExperimentName, string>> = {
 
 /** Build the grid of an experiment for the chosen datasets and models. */
 export function buildGrid(name: ExperimentName, choice: GridChoice): ExperimentGrid {
-  if (choice.datasets.length === 0) throw new RangeError('--datasets: name at least one dataset');
-  if (choice.models.length === 0) throw new RangeError('--models: name at least one model');
+  if (choice.datasets.length === 0) v.reject('datasets', 'name at least one dataset');
+  if (choice.models.length === 0) v.reject('models', 'name at least one model');
   const runs: GridRun[] = [];
   for (const dataset of choice.datasets) {
     const datasetLabel = builtinName(dataset) ?? path.basename(path.resolve(dataset));
     for (const model of choice.models) {
       for (const variant of variantsOf(name)) {
-        const paper = variant.table1 ? table1Figure(model.label, dataset, variant.table1 === 'erasing') : undefined;
+        const paper = variant.table1 ? table1Figure(model.label, dataset, variant.table1 === 'erasing') : ablationFigure(variant.key, model.label, dataset);
         runs.push({
           id: `${datasetLabel}_${model.name}_${variant.key}`.replace(/[^A-Za-z0-9._+-]/g, '-'),
           dataset,
@@ -151,8 +154,7 @@ export function buildGrid(name: ExperimentName, choice: GridChoice): ExperimentG
 
 /** Parse an experiment name, with an error naming the accepted ones. */
 export function parseExperiment(name: string): ExperimentName {
-  if ((EXPERIMENTS as readonly string[]).includes(name)) return name as ExperimentName;
-  throw new RangeError(`experiment: unknown experiment "${name}"; expected one of ${EXPERIMENTS.join(', ')}`);
+  return v.oneOf(name, 'name', EXPERIMENTS);
 }
 
 /** The models of a choice, parsed from short names. */

@@ -11,7 +11,7 @@ import type { RandomErasing } from '../core/random-erasing.js';
 import { Rng } from '../core/rng.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Rgb, Tile } from './image-grid.js';
-import { ERASED_COLOR, datasetImage, toBytes, toUnitFloat } from './preview.js';
+import { ERASED_COLOR, datasetImage, toBytes, toUnitFloat } from './erasing-preview.js';
 
 /** Outline colour of object boxes. */
 export const BOX_COLOR: Rgb = [20, 200, 60];

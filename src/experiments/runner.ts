@@ -1,12 +1,15 @@
 /**
  * Runs a grid of training runs, one per (configuration, seed), resumably. Each run trains in its own
  * directory `<out>/runs/<id>/seed-<seed>`; when it finishes, `result.json` is written atomically
- * there. On a rerun, finished runs are skipped (after checking they were trained with the same
- * config) and an interrupted run is resumed by the executor from its checkpoint.
+ * there. On a rerun, finished runs are skipped (after checking they computed the same spec: its hash
+ * is the run's id; how they ran, threads or backend, does not matter) and an interrupted run is
+ * resumed by the executor from its checkpoint.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Validator } from '../core/validate.js';
 import { writeFileAtomic } from '../train/atomic-write.js';
+import { specDifferences, specHash, type CompleteSpec } from '../train/run-spec.js';
 import type { GridRun } from './grids.js';
 
 /** What a finished run reports. Errors are percentages on the test set. */
@@ -24,8 +27,10 @@ export interface RunOutcome {
 export interface RunRecord {
   readonly id: string;
   readonly seed: number;
-  /** The training config the run used, as the executor describes it (compared on rerun). */
-  readonly config: unknown;
+  /** Hash of the complete spec (compared on rerun). */
+  readonly runId: string;
+  /** What the run computed. */
+  readonly spec: CompleteSpec;
   readonly outcome: RunOutcome;
   readonly seconds: number;
   readonly finishedAt: string;
@@ -33,8 +38,8 @@ export interface RunRecord {
 
 /** Trains one run; the runner owns bookkeeping, the executor owns training. */
 export interface GridExecutor {
-  /** The serialisable training config of a run; a finished run is reused only if it is equal. */
-  describe(run: GridRun, seed: number): unknown;
+  /** The complete spec of a run; a finished run is reused only if its spec is the same. */
+  describe(run: GridRun, seed: number): CompleteSpec;
   /** Train (or resume, if `dir` holds a checkpoint) and report the outcome. */
   execute(run: GridRun, seed: number, dir: string): Promise<RunOutcome>;
 }
@@ -77,33 +82,25 @@ export async function readRecord(dir: string): Promise<RunRecord | null> {
   }
 }
 
-/** Stable JSON for comparing configs (object keys sorted). */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
-
-function checkSameConfig(record: RunRecord, config: unknown, dir: string): void {
-  if (canonical(record.config) !== canonical(config)) {
+function checkSameSpec(record: RunRecord, spec: CompleteSpec, dir: string): void {
+  if (record.spec === undefined || record.runId === undefined) {
+    throw new Error(`${dir} holds a finished run recorded by an earlier version (no run spec); delete that run folder to retrain it`);
+  }
+  if (record.runId !== specHash(spec)) {
+    const fields = specDifferences(record.spec, spec).map((f) => `${f}: ${JSON.stringify(record.spec[f])} then, ${JSON.stringify(spec[f])} now`);
     throw new Error(
-      `${dir} holds a finished run trained with a different config ` +
-        `(recorded ${canonical(record.config)}, now ${canonical(config)}); ` +
-        'use another --out directory or delete that run to retrain it',
+      `${dir} holds a finished run of another spec (${fields.join('; ')}); use another results folder or delete that run to retrain it`,
     );
   }
 }
 
-function checkSeeds(seeds: readonly number[]): void {
-  if (seeds.length === 0) throw new RangeError('--seeds: give at least one seed');
-  for (const seed of seeds) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`--seeds: each seed must be an integer in [0, 2^32), got ${seed}`);
-    }
-  }
-  if (new Set(seeds).size !== seeds.length) throw new RangeError(`--seeds: seeds repeat (${seeds.join(', ')})`);
+const v = new Validator('experiment option');
+
+/** Seeds of a grid: at least one, each a valid seed, none repeated. */
+export function checkSeeds(seeds: readonly number[]): void {
+  if (seeds.length === 0) v.reject('seeds', 'give at least one seed');
+  for (const seed of seeds) v.seed(seed, 'seeds');
+  if (new Set(seeds).size !== seeds.length) v.reject('seeds', `seeds repeat (${seeds.join(', ')})`);
 }
 
 /** Run every (run, seed) of the grid in order, skipping finished ones. Returns all records. */
@@ -114,10 +111,10 @@ export async function runGrid(options: RunGridOptions): Promise<RunRecord[]> {
   const trainedSeconds: number[] = [];
   for (const [index, { run, seed }] of jobs.entries()) {
     const dir = runDirectory(options.outDir, run.id, seed);
-    const config = options.executor.describe(run, seed);
+    const spec = options.executor.describe(run, seed);
     const existing = await readRecord(dir);
     if (existing) {
-      checkSameConfig(existing, config, dir);
+      checkSameSpec(existing, spec, dir);
       records.push(existing);
       options.onEvent?.({ type: 'skip', index, total: jobs.length, record: existing });
       continue;
@@ -130,7 +127,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunRecord[]> {
     const outcome = await options.executor.execute(run, seed, dir);
     const seconds = (Date.now() - started) / 1000;
     trainedSeconds.push(seconds);
-    const record: RunRecord = { id: run.id, seed, config, outcome, seconds, finishedAt: new Date().toISOString() };
+    const record: RunRecord = { id: run.id, seed, runId: specHash(spec), spec, outcome, seconds, finishedAt: new Date().toISOString() };
     await writeFileAtomic(path.join(dir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
     records.push(record);
     options.onEvent?.({ type: 'done', index, total: jobs.length, record });

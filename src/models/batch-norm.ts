@@ -23,8 +23,8 @@ export interface TorchBatchNormArgs {
 
 const AXES = [0, 1, 2];
 
-/** Receives the batch mean and biased variance of a training-mode call. */
-type StatisticsSink = (mean: tf.Tensor, variance: tf.Tensor, count: number) => void;
+/** Receives the batch mean and biased variance of a training-mode call over `count` values per channel. */
+export type StatisticsSink = (mean: tf.Tensor, variance: tf.Tensor, count: number) => void;
 
 /**
  * y = gamma (x - mean) / sqrt(variance + eps) + beta with batch statistics and its exact gradient.
@@ -66,6 +66,7 @@ export class TorchBatchNorm extends tfl.layers.Layer {
   private beta!: tfl.LayerVariable;
   private movingMean!: tfl.LayerVariable;
   private movingVariance!: tfl.LayerVariable;
+  private recorder: StatisticsSink | null = null;
 
   constructor(args: TorchBatchNormArgs = {}) {
     super({ name: args.name });
@@ -95,11 +96,20 @@ export class TorchBatchNorm extends tfl.layers.Layer {
     if (kwargs.training !== true) {
       return tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
     }
-    return normaliseTraining(x, gamma, beta, this.epsilon, (mean, variance, count) => this.updateRunning(mean, variance, count));
+    return normaliseTraining(x, gamma, beta, this.epsilon, this.recorder ?? ((mean, variance, count) => this.updateRunning(mean, variance, count)));
+  }
+
+  /**
+   * Send the batch statistics of training-mode calls to `sink` instead of updating the running
+   * averages (`null`: update them again). Replica workers record them so that the main thread can
+   * apply every micro-batch's update in order with {@link TorchBatchNorm.updateRunning}.
+   */
+  recordStatistics(sink: StatisticsSink | null): void {
+    this.recorder = sink;
   }
 
   /** running = (1 - momentum) running + momentum batch, with the unbiased batch variance. */
-  private updateRunning(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+  updateRunning(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
     tf.tidy(() => {
       const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
       const blend = (v: tfl.LayerVariable, batch: tf.Tensor) =>

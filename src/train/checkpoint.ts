@@ -1,7 +1,8 @@
 /**
  * Checkpoint files: one self-checking binary file holding the model weights (BatchNorm statistics
  * included), the optimizer's momentum buffers, the position in training (epoch and batch), the best
- * accuracy, the per-epoch history, the RNG state and the run's config.
+ * accuracy, the per-epoch history, the RNG state and the run's complete spec (what it computes) with the
+ * runtime it last ran with.
  *
  * Layout: 8-byte magic `RECKPT01`, uint32 LE header length, UTF-8 JSON header, zero padding to a
  * multiple of 4, then float32 LE tensors back to back. The header records each tensor's shape and
@@ -10,12 +11,13 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { RngState } from '../core/rng.js';
-import type { TrainConfig } from './config.js';
-import type { EpochRecord } from './history.js';
 import { writeFileAtomic } from './atomic-write.js';
+import type { EpochRecord } from './history.js';
+import type { CompleteRuntime } from './run-runtime.js';
+import type { CompleteSpec } from './run-spec.js';
 
 const MAGIC = 'RECKPT01';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** Running totals of an epoch interrupted part-way. */
 export interface PartialEpoch {
@@ -38,7 +40,10 @@ export interface CheckpointState {
   /** Best test top-1 accuracy so far (percent). */
   readonly bestAcc: number;
   readonly history: readonly EpochRecord[];
-  readonly config: TrainConfig;
+  /** What the run computes; a resume continues it unchanged (see `resumedSpec`). */
+  readonly spec: CompleteSpec;
+  /** How it ran when this checkpoint was written (threads, backend, paths): informational. */
+  readonly runtime: CompleteRuntime;
   /** What the model's input and output look like, to rebuild it without loading the dataset. */
   readonly model: { readonly numClasses: number; readonly inputShape: [number, number, number] };
   /** The run's random stream at this point (keyed by seed, epoch and batch). */
@@ -140,7 +145,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): CheckpointSta
   } catch {
     throw new CheckpointError(file, 'corrupt header (invalid JSON)');
   }
-  if (header.version !== FORMAT_VERSION) throw new CheckpointError(file, `unsupported format version ${header.version}`);
+  if (header.version !== FORMAT_VERSION) {
+    throw new CheckpointError(file, `format version ${header.version} is not supported (this version reads format ${FORMAT_VERSION}; earlier formats cannot be resumed: start the run again)`);
+  }
   const payloadStart = Math.ceil((12 + headerLength) / 4) * 4;
   // A copy (Buffer.slice would share memory), so the floats below are aligned and owned.
   const payloadBytes = new Uint8Array(bytes.subarray(payloadStart));
@@ -154,8 +161,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): CheckpointSta
   }
   const payload = new Float32Array(payloadBytes.buffer);
   const read = (e: TensorEntry): NamedArray => ({ name: e.name, shape: e.shape, values: payload.slice(e.offset, e.offset + e.length) });
-  const { epoch, partial, bestAcc, history, config, model, rng, dropoutRng, optimizerSteps } = header;
-  return { epoch, partial, bestAcc, history, config, model, rng, dropoutRng, optimizerSteps, weights: header.weights.map(read), optimizer: header.optimizer.map(read) };
+  const { epoch, partial, bestAcc, history, spec, runtime, model, rng, dropoutRng, optimizerSteps } = header;
+  return { epoch, partial, bestAcc, history, spec, runtime, model, rng, dropoutRng, optimizerSteps, weights: header.weights.map(read), optimizer: header.optimizer.map(read) };
 }
 
 /** Write a checkpoint atomically; on failure the previous file at `file` is intact. */

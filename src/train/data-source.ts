@@ -6,8 +6,9 @@ import { Rng } from '../core/rng.js';
 import { loadDataset, type Dataset, type Split } from '../data/index.js';
 import { createLoader, type Loader } from '../data/loader.js';
 import { defaultPipeline, type PipelineConfig } from '../data/pipeline.js';
-import { parseFill, type TrainConfig } from './config.js';
 import type { BatchSource } from './passes.js';
+import type { CompleteRuntime } from './run-runtime.js';
+import { parseFill, type CompleteSpec } from './run-spec.js';
 
 /** Train and test batches of a run, with what the model needs to know about them. */
 export interface TrainData {
@@ -23,14 +24,20 @@ export interface TrainData {
 /** Stream id of the subset draw: `Rng.fromSeed(seed).derive(SUBSET_STREAM, split)` (train 0, test 1). */
 export const SUBSET_STREAM = 0x73756273;
 
-/** The training pipeline of a config: the seed's recipe with the run's crop, flip, noise and erasing. */
-export function trainPipelineOf(config: TrainConfig): PipelineConfig {
-  const options = { p: config.p, sl: config.sl, sh: config.sh, r1: config.r1, ...(config.fill ? { fill: parseFill(config.fill) } : {}) };
-  return defaultPipeline(config.dataset, 'train', {
-    crop: config.crop ? { padding: 4 } : null,
-    flip: config.flip ? { p: 0.5 } : null,
-    noise: config.noise ? { fraction: config.noise } : null,
-    erasing: config.p > 0 ? { preset: config.preset ?? 'reference', options } : null,
+/** The Random Erasing settings of a run (preset and the options it overrides), or null without erasing. */
+export function erasingOf(spec: CompleteSpec): PipelineConfig['erasing'] {
+  if (spec.p === 0 || spec.preset === undefined) return null;
+  const options = { p: spec.p, sl: spec.sl, sh: spec.sh, r1: spec.r1, ...(spec.fill !== undefined ? { fill: parseFill(spec.fill) } : {}) };
+  return { preset: spec.preset, options };
+}
+
+/** The training pipeline of a run: the seed's recipe with the run's crop, flip, noise and erasing. */
+export function trainPipelineOf(spec: CompleteSpec): PipelineConfig {
+  return defaultPipeline(spec.dataset, 'train', {
+    crop: spec.crop ? { padding: 4 } : null,
+    flip: spec.flip ? { p: 0.5 } : null,
+    noise: spec.noise ? { fraction: spec.noise } : null,
+    erasing: erasingOf(spec),
   });
 }
 
@@ -45,29 +52,28 @@ export function subsetOf(dataset: Dataset, size: number | undefined, seed: numbe
   return { ...dataset, images, labels: Int32Array.from(chosen, (index) => dataset.labels[index]), count: size };
 }
 
-/** Load one split of the config's dataset (a seeded subset when the config asks for one). */
-export async function loadSplit(config: TrainConfig, split: Split): Promise<Dataset> {
-  const dataset = await loadDataset(config.dataset, { ...(config.dataDir ? { dataDir: config.dataDir } : {}), split });
-  return split === 'train' ? subsetOf(dataset, config.trainSubset, config.seed, 0) : subsetOf(dataset, config.testSubset, config.seed, 1);
+/** Load one split of the run's dataset (a seeded subset when the run asks for one) from `dataDir` when given. */
+export async function loadSplit(spec: Pick<CompleteSpec, 'dataset' | 'seed' | 'trainSubset' | 'testSubset'>, dataDir: string | undefined, split: Split): Promise<Dataset> {
+  const dataset = await loadDataset(spec.dataset, { ...(dataDir !== undefined ? { dataDir } : {}), split });
+  return split === 'train' ? subsetOf(dataset, spec.trainSubset, spec.seed, 0) : subsetOf(dataset, spec.testSubset, spec.seed, 1);
 }
 
-/** The test loader of a config: normalisation only, dataset order. */
-export function testLoaderOf(config: TrainConfig, test: Dataset): Loader {
-  return createLoader({ dataset: test, pipeline: defaultPipeline(config.dataset, 'test'), batchSize: config.testBatch, shuffle: false, seed: config.seed });
+/** The test loader of a run: normalisation only, dataset order. */
+export function testLoaderOf(spec: Pick<CompleteSpec, 'dataset' | 'seed'>, testBatch: number, test: Dataset): Loader {
+  return createLoader({ dataset: test, pipeline: defaultPipeline(spec.dataset, 'test'), batchSize: testBatch, shuffle: false, seed: spec.seed });
 }
 
 /** Open the train and test loaders of a run. */
-export async function openTrainData(config: TrainConfig): Promise<TrainData> {
-  const [train, test] = await Promise.all([loadSplit(config, 'train'), loadSplit(config, 'test')]);
-  const trainLoader = createLoader({ dataset: train, pipeline: trainPipelineOf(config), batchSize: config.trainBatch, shuffle: true, seed: config.seed, workers: config.workers });
-  const testLoader = testLoaderOf(config, test);
-  const depth = config.depth === undefined ? '' : `-${config.depth}`;
+export async function openTrainData(spec: CompleteSpec, runtime: CompleteRuntime): Promise<TrainData> {
+  const [train, test] = await Promise.all([loadSplit(spec, runtime.dataDir, 'train'), loadSplit(spec, runtime.dataDir, 'test')]);
+  const trainLoader = createLoader({ dataset: train, pipeline: trainPipelineOf(spec), batchSize: spec.trainBatch, shuffle: true, seed: spec.seed, workers: runtime.workers });
+  const testLoader = testLoaderOf(spec, runtime.testBatch, test);
   return {
     train: trainLoader,
     test: testLoader,
     numClasses: train.classNames.length,
     inputShape: [train.height, train.width, train.channels],
-    title: `${train.name}, ${config.arch}${depth}, Random Erasing p=${config.p}`,
+    title: `${train.name}, ${spec.arch}-${spec.depth}, Random Erasing p=${spec.p}`,
     async close() {
       await Promise.all([trainLoader.close(), testLoader.close()]);
     },

@@ -11,11 +11,11 @@ import { writeFileAtomic } from './atomic-write.js';
 import { portableArtifacts } from './portable-model.js';
 import type { CheckpointState } from './checkpoint.js';
 import { writeWeights } from './model-state.js';
-import { modelSpecOf } from './config.js';
+import { modelSpecOf } from './run-spec.js';
 
 /** The model of a checkpoint, weights loaded (`file` names it in errors). */
 export function modelFromCheckpoint(state: CheckpointState, file: string): tfl.LayersModel {
-  const model = buildModel(modelSpecOf(state.config, state.model.numClasses, state.model.inputShape));
+  const model = buildModel(modelSpecOf(state.spec, state.model.numClasses, state.model.inputShape));
   try {
     writeWeights(model, state.weights, file);
   } catch (error) {

@@ -11,7 +11,8 @@ import { createLoader } from '../data/loader.js';
 import { defaultPipeline } from '../data/pipeline.js';
 import { setupBackend } from '../tf/backend.js';
 import type { tfl } from '../tf/tf.js';
-import type { Backend } from './config.js';
+import { Validator } from '../core/validate.js';
+import type { BackendName } from '../tf/backend.js';
 import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
 import { subsetOf } from './data-source.js';
 import { modelFromCheckpoint } from './export.js';
@@ -50,21 +51,19 @@ export interface OcclusionEvalOptions {
   readonly batchSize?: number;
   /** Where named datasets are looked up (default: the checkpoint's, then the data module's). */
   readonly dataDir?: string;
-  readonly backend?: Backend;
+  readonly backend?: BackendName;
   /** Progress of each test pass (default `silent`). */
   readonly progress?: ProgressMode;
   /** Called after each (level, model) evaluation. */
   readonly onPoint?: (point: OcclusionPoint, done: number, total: number) => void;
 }
 
-/** Check levels are fractions in [0, 1], naming the flag otherwise. */
+const v = new Validator('occlusion option');
+
+/** Check levels are fractions in [0, 1], naming the option otherwise. */
 export function checkLevels(levels: readonly number[]): void {
-  if (levels.length === 0) throw new RangeError('--levels: give at least one occlusion level');
-  for (const level of levels) {
-    if (!(Number.isFinite(level) && level >= 0 && level <= 1)) {
-      throw new RangeError(`--levels: each level must be a fraction of the image area in [0, 1], got ${level}`);
-    }
-  }
+  if (levels.length === 0) v.reject('levels', 'give at least one occlusion level');
+  levels.forEach((level) => v.number(level, 'levels', { min: 0, max: 1 }));
 }
 
 /**
@@ -82,11 +81,11 @@ export function occludeDataset(dataset: Dataset, level: number, seed: number): D
 }
 
 function checkSameData(states: readonly CheckpointState[], models: readonly LabelledCheckpoint[]): void {
-  const first = states[0].config;
+  const first = states[0].spec;
   states.forEach((state, i) => {
-    if (state.config.dataset !== first.dataset) {
+    if (state.spec.dataset !== first.dataset) {
       throw new Error(
-        `${models[i].file} was trained on '${state.config.dataset}' but ${models[0].file} on '${first.dataset}'; ` +
+        `${models[i].file} was trained on '${state.spec.dataset}' but ${models[0].file} on '${first.dataset}'; ` +
           'occlusion curves compare models of one dataset',
       );
     }
@@ -107,21 +106,21 @@ async function testErrorOf(model: tfl.LayersModel, dataset: Dataset, batchSize: 
 export async function evaluateOcclusion(options: OcclusionEvalOptions): Promise<OcclusionPoint[]> {
   const levels = options.levels ?? DEFAULT_LEVELS;
   checkLevels(levels);
-  if (options.models.length === 0) throw new RangeError('occlusion: give at least one checkpoint');
+  if (options.models.length === 0) v.reject('models', 'give at least one checkpoint');
   const states = await Promise.all(options.models.map((m) => loadCheckpoint(m.file)));
   checkSameData(states, options.models);
-  const config = states[0].config;
-  const dataDir = options.dataDir ?? config.dataDir;
-  const full = await loadDataset(config.dataset, { split: 'test', ...(dataDir ? { dataDir } : {}) });
+  const { spec, runtime } = states[0];
+  const dataDir = options.dataDir ?? runtime.dataDir;
+  const full = await loadDataset(spec.dataset, { split: 'test', ...(dataDir ? { dataDir } : {}) });
   const test = subsetOf(full, options.testSubset, options.seed, 1);
-  await setupBackend({ backend: options.backend ?? config.backend });
+  await setupBackend({ backend: options.backend ?? runtime.backend });
   const models = states.map((state, i) => modelFromCheckpoint(state, options.models[i].file));
   const points: OcclusionPoint[] = [];
   try {
     for (const level of levels) {
       const occluded = occludeDataset(test, level, options.seed);
       for (const [i, model] of models.entries()) {
-        const error = await testErrorOf(model, occluded, options.batchSize ?? config.testBatch, options.progress ?? 'silent');
+        const error = await testErrorOf(model, occluded, options.batchSize ?? runtime.testBatch, options.progress ?? 'silent');
         const point = { model: options.models[i].label, level, error };
         points.push(point);
         options.onPoint?.(point, points.length, levels.length * models.length);

@@ -12,7 +12,7 @@ export class OutOfMemoryError extends Error {
   constructor(
     readonly batchSize: number,
     readonly backend: string,
-    readonly microBatch: number | undefined,
+    readonly microBatch: number,
     options?: { cause?: unknown; pass?: OutOfMemoryPass },
   ) {
     super(outOfMemoryMessage(options?.pass ?? 'train', batchSize, backend, microBatch), options);
@@ -20,10 +20,10 @@ export class OutOfMemoryError extends Error {
   }
 }
 
-function outOfMemoryMessage(pass: OutOfMemoryPass, batchSize: number, backend: string, microBatch: number | undefined): string {
-  if (pass === 'test') return `out of memory in a test pass at batch ${batchSize} on backend ${backend}: use a smaller --test-batch`;
-  const where = microBatch === undefined ? `batch ${batchSize}` : `batch ${batchSize} (micro-batch ${microBatch})`;
-  return `out of memory in a training step at ${where} on backend ${backend}: use --micro-batch (e.g. 32) or a smaller --train-batch`;
+function outOfMemoryMessage(pass: OutOfMemoryPass, batchSize: number, backend: string, microBatch: number): string {
+  if (pass === 'test') return `out of memory in a test pass at batch ${batchSize} on backend ${backend}: use a smaller \`testBatch\``;
+  const where = microBatch >= batchSize ? `batch ${batchSize}` : `batch ${batchSize} (micro-batch ${microBatch})`;
+  return `out of memory in a training step at ${where} on backend ${backend}: start the run again with a smaller \`microBatch\` (e.g. ${Math.max(1, microBatch >> 1)}) or \`trainBatch\``;
 }
 
 /** Whether `error` is an allocation failure of the TF.js backend (wasm abort or ArrayBuffer allocation). */

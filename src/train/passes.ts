@@ -36,7 +36,7 @@ export class NonFiniteLossError extends Error {
     readonly batch: number,
     readonly loss: number,
   ) {
-    super(`training loss became ${loss} at epoch ${epoch}, batch ${batch}; stopping (try a lower --lr)`);
+    super(`training loss became ${loss} at epoch ${epoch}, batch ${batch}; stopping (try a lower \`lr\`)`);
     this.name = 'NonFiniteLossError';
   }
 }
@@ -88,10 +88,10 @@ export interface TrainEpochContext {
   readonly source: BatchSource;
   readonly lr: number;
   readonly labelSmoothing: number;
-  /** Micro-batch size of each step (see {@link trainStep}); unset = whole batches. */
-  readonly microBatch?: number;
-  /** Data-parallel replicas: each batch split in slices of `sliceSize` computed concurrently (see {@link replicaStep}); unset = on this thread only. */
-  readonly replicas?: { readonly pool: ReplicaPool; readonly sliceSize: number };
+  /** BatchNorm micro-batch size of each step (see {@link trainStep}). */
+  readonly microBatch: number;
+  /** Replica workers sharing each step's micro-batches (see {@link replicaStep}); unset = on this thread only. */
+  readonly pool?: ReplicaPool;
   readonly reporter: ProgressReporter;
   readonly signal?: AbortSignal;
 }
@@ -99,7 +99,7 @@ export interface TrainEpochContext {
 /** {@link trainStep} on `batch`, turning a backend allocation failure into an {@link OutOfMemoryError}. */
 async function guardedStep(ctx: TrainEpochContext, batch: Batch): Promise<BatchResult> {
   try {
-    if (ctx.replicas) return await replicaStep({ ...ctx, ...ctx.replicas }, batch);
+    if (ctx.pool) return await replicaStep({ ...ctx, pool: ctx.pool }, batch);
     return trainStep(ctx.model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);
   } catch (error) {
     if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), ctx.microBatch, { cause: error });
@@ -147,7 +147,7 @@ function guardedEval(model: tfl.LayersModel, batch: Batch): BatchResult {
   try {
     return evalStep(model, batch);
   } catch (error) {
-    if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), undefined, { cause: error, pass: 'test' });
+    if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), batch.count, { cause: error, pass: 'test' });
     throw error;
   }
 }

@@ -1,14 +1,15 @@
 /**
  * A fixed pool of replica workers, each with its own TF.js backend and copy of the model (see
- * replica-worker.ts). Slice k of a step runs on worker k. A slice error rejects that slice with the
- * worker's message; a crashed worker rejects everything in flight and the pool refuses new work.
+ * replica-worker.ts). Block k + 1 of a step's micro-batches runs on worker k. A block's error rejects
+ * that block with the worker's message; a crashed worker rejects everything in flight and the pool
+ * refuses new work.
  */
 import type { Worker } from 'node:worker_threads';
 import { PendingReplies } from '../data/pending-replies.js';
 import { startWorker, terminateAll } from '../data/worker-pool.js';
 import type { ReplicaInit, ReplicaReply, ReplicaResult, ReplicaTask } from './replica-protocol.js';
 
-/** Replica workers computing the gradients of batch slices (see {@link replicaStep}). */
+/** Replica workers computing the gradients of blocks of micro-batches (see {@link replicaStep}). */
 export class ReplicaPool {
   private readonly workers: Worker[];
   private readonly pending = new PendingReplies<ReplicaResult>('replica worker');
@@ -28,7 +29,12 @@ export class ReplicaPool {
     return worker;
   }
 
-  /** Run a slice on worker `index`; `x` and `y` are transferred. */
+  /** Number of workers. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Run a block of micro-batches on worker `index`; `x` and `y` are transferred. */
   run(index: number, task: Omit<ReplicaTask, 'id'>): Promise<ReplicaResult> {
     return this.pending.add((id) => this.workers[index].postMessage({ ...task, id }, [task.x.buffer as ArrayBuffer, task.y.buffer as ArrayBuffer]));
   }

@@ -1,20 +1,20 @@
 /**
- * A training step on data-parallel replicas: the batch is split as {@link trainStep} splits it into
- * micro-batches; the main thread computes slice 0 while the replica workers compute the others from
- * the same weights (each slice in micro-batches of its own if the run has them) and with the dropout
- * masks the sequential path would draw; gradients are summed weighted by each slice's share in slice
- * order, BatchNorm running statistics merged as if updated slice after slice, and one SGD step taken
- * here.
+ * A training step whose micro-batches are spread over threads: the main thread and the replica
+ * workers each take a block of consecutive micro-batches (the main thread the first), computed from
+ * the same weights and with the dropout masks the one-thread step would draw. The main thread then
+ * sums every micro-batch's gradients and applies every micro-batch's BatchNorm statistics in
+ * micro-batch order, with the same operations as the one-thread step ({@link batchGradients}), and
+ * takes one SGD step. So the weights after a step do not depend on the number of threads, bit for bit.
  */
 import { Rng, type RngState } from '../core/rng.js';
 import type { Batch } from '../data/batch.js';
+import { TorchBatchNorm } from '../models/index.js';
 import { tf, type tfl } from '../tf/tf.js';
 import { readDropoutRng, writeDropoutRng } from './model-state.js';
 import type { ReplicaPool } from './replica-pool.js';
-import type { ReplicaResult } from './replica-protocol.js';
-import { mergeRunningStatistics, runningStatistics } from './running-stats.js';
+import type { MicroBatchResult, RecordedStatistics, ReplicaResult } from './replica-protocol.js';
 import type { Sgd } from './sgd.js';
-import { accumulate, batchGradients, sliceBatch, type BatchResult } from './step.js';
+import { addPart, batchGradients, sliceBatch, trainStep, type BatchResult } from './step.js';
 
 /** What a replica step needs besides the batch. */
 export interface ReplicaStepContext {
@@ -23,28 +23,37 @@ export interface ReplicaStepContext {
   readonly pool: ReplicaPool;
   readonly lr: number;
   readonly labelSmoothing: number;
-  /** Samples per slice: ceil(batch size / replicas). */
-  readonly sliceSize: number;
-  /** Micro-batch size within each slice (the workers have it from their start); unset = whole slices. */
-  readonly microBatch?: number;
+  /** Samples per micro-batch. */
+  readonly microBatch: number;
 }
 
-/** The model's weights copied into one SharedArrayBuffer (sent to every worker) with a view per weight. */
-function sharedWeights(model: tfl.LayersModel): { all: Float32Array; views: Float32Array[] } {
+/** The model's weights copied into one SharedArrayBuffer (sent to every worker). */
+function sharedWeights(model: tfl.LayersModel): Float32Array {
   const values = model.weights.map((w) => w.read().dataSync() as Float32Array);
   const all = new Float32Array(new SharedArrayBuffer(4 * values.reduce((n, v) => n + v.length, 0)));
   let offset = 0;
-  const views = values.map((v) => {
+  for (const v of values) {
     all.set(v, offset);
     offset += v.length;
-    return all.subarray(offset - v.length, offset);
-  });
-  return { all, views };
+  }
+  return all;
 }
 
-/** Sample counts of the slices of a batch. */
-function sliceCounts(count: number, sliceSize: number): number[] {
-  return Array.from({ length: Math.ceil(count / sliceSize) }, (_, k) => Math.min(sliceSize, count - k * sliceSize));
+/** Sizes of the micro-batches of a batch of `count` samples. */
+export function microBatchSizes(count: number, microBatch: number): number[] {
+  return Array.from({ length: Math.ceil(count / microBatch) }, (_, k) => Math.min(microBatch, count - k * microBatch));
+}
+
+/** `micro` micro-batches split into at most `threads` contiguous non-empty blocks, as even as possible, larger ones first: [first, end) indices. */
+export function blocksOf(micro: number, threads: number): Array<[number, number]> {
+  const used = Math.min(micro, threads);
+  const blocks: Array<[number, number]> = [];
+  for (let t = 0, first = 0; t < used; t++) {
+    const size = Math.floor(micro / used) + (t < micro % used ? 1 : 0);
+    blocks.push([first, first + size]);
+    first += size;
+  }
+  return blocks;
 }
 
 /** Dropout generator states `calls` mask draws further on. */
@@ -56,23 +65,17 @@ function advanceDropout(states: readonly RngState[], calls: number): RngState[] 
   });
 }
 
-/**
- * Start slices 1.. on the workers (slice k on worker k-1), each with a copy of its samples and the
- * dropout generators where the sequential micro-batch path would have them: past the earlier slices'
- * `passes` (one mask per layer per micro-batch).
- */
-function startRemote(pool: ReplicaPool, batch: Batch, sliceSize: number, weights: Float32Array, dropout: readonly RngState[], passes: readonly number[]): Array<Promise<ReplicaResult>> {
-  const remote: Array<Promise<ReplicaResult>> = [];
-  let calls = passes[0];
-  for (let start = sliceSize, k = 0; start < batch.count; start += sliceSize, k++) {
-    const part = sliceBatch(batch, start, Math.min(start + sliceSize, batch.count));
-    remote.push(pool.run(k, { ...part, x: part.x.slice(), y: part.y.slice(), weights, dropout: advanceDropout(dropout, calls) }));
-    calls += passes[k + 1];
-  }
-  return remote;
+/** Start the blocks after the first on the workers (block k on worker k-1), each from its micro-batch's dropout positions. */
+function startRemote(ctx: ReplicaStepContext, batch: Batch, sizes: readonly number[], blocks: ReadonlyArray<[number, number]>, dropout: readonly RngState[]): Array<Promise<ReplicaResult>> {
+  const weights = sharedWeights(ctx.model);
+  return blocks.slice(1).map(([first, end], k) => {
+    const start = sizes.slice(0, first).reduce((a, b) => a + b, 0);
+    const part = sliceBatch(batch, start, start + sizes.slice(first, end).reduce((a, b) => a + b, 0));
+    return ctx.pool.run(k, { ...part, x: part.x.slice(), y: part.y.slice(), weights, dropout: advanceDropout(dropout, first), sizes: sizes.slice(first, end) });
+  });
 }
 
-/** Await every slice, rejecting with the first failure only once none is left running. */
+/** Await every block, rejecting with the first failure only once none is left running. */
 async function settleAll(remote: Array<Promise<ReplicaResult>>): Promise<ReplicaResult[]> {
   const settled = await Promise.allSettled(remote);
   const failed = settled.find((s) => s.status === 'rejected');
@@ -80,39 +83,50 @@ async function settleAll(remote: Array<Promise<ReplicaResult>>): Promise<Replica
   return settled.map((s) => (s as PromiseFulfilledResult<ReplicaResult>).value);
 }
 
+/** Apply a remote micro-batch's BatchNorm statistics to the model's running averages, in call order. */
+function applyStatistics(layers: ReadonlyMap<string, TorchBatchNorm>, statistics: readonly RecordedStatistics[]): void {
+  for (const s of statistics) {
+    const layer = layers.get(s.layer);
+    if (!layer) throw new Error(`replica step: the model has no BatchNorm layer '${s.layer}'`);
+    tf.tidy(() => layer.updateRunning(tf.tensor1d(s.mean), tf.tensor1d(s.variance), s.count));
+  }
+}
+
+/** A remote micro-batch's gradients as tensors of the variables' shapes. */
+function partTensors(part: MicroBatchResult, variables: readonly tf.Variable[]): BatchResult & { grads: tf.Tensor[] } {
+  return { ...part, grads: part.grads.map((g, i) => tf.tensor(g, variables[i].shape, 'float32')) };
+}
+
 /**
- * One step of {@link trainStep} with micro-batch `ctx.sliceSize` (each slice itself in micro-batches of
- * `ctx.microBatch` when set), its slices computed concurrently. The pool needs at least
- * ceil(batch / sliceSize) - 1 workers.
+ * One step of {@link trainStep} with micro-batches of `ctx.microBatch`, its micro-batches computed on
+ * the main thread and `ctx.pool`'s workers. Every layer that normalises must be a {@link TorchBatchNorm}.
  */
 export async function replicaStep(ctx: ReplicaStepContext, batch: Batch): Promise<BatchResult> {
-  const { model, sliceSize } = ctx;
+  const { model } = ctx;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const before = sharedWeights(model);
-  const passes = sliceCounts(batch.count, sliceSize).map((count) => Math.ceil(count / (ctx.microBatch ?? count)));
+  const sizes = microBatchSizes(batch.count, ctx.microBatch);
+  const blocks = blocksOf(sizes.length, ctx.pool.size + 1);
+  if (blocks.length === 1) return trainStep(model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);
   const dropout = readDropoutRng(model);
-  const remote = startRemote(ctx.pool, batch, sliceSize, before.all, dropout, passes);
+  const remote = startRemote(ctx, batch, sizes, blocks, dropout);
   let local: ReturnType<typeof batchGradients>;
   try {
-    local = batchGradients(model, variables, sliceBatch(batch, 0, Math.min(sliceSize, batch.count)), ctx.labelSmoothing, ctx.microBatch);
+    local = batchGradients(model, variables, batch, ctx.labelSmoothing, ctx.microBatch, sizes.slice(0, blocks[0][1]).reduce((a, b) => a + b, 0));
   } catch (error) {
     await Promise.allSettled(remote);
     throw error;
   }
-  let sum = accumulate(null, local.grads, local.count / batch.count);
+  const total = { count: batch.count, loss: local.loss, correct1: local.correct1, correct5: local.correct5 };
+  let sum = local.grads;
   try {
-    const results = await settleAll(remote);
-    const total = { count: batch.count, loss: local.loss * (local.count / batch.count), correct1: local.correct1, correct5: local.correct5 };
-    for (const part of results) {
-      const weight = part.count / batch.count;
-      sum = accumulate(sum, part.grads.map((g, i) => tf.tensor(g, variables[i].shape, 'float32')), weight);
-      total.loss += part.loss * weight;
-      total.correct1 += part.correct1;
-      total.correct5 += part.correct5;
+    const layers = new Map(model.layers.filter((l): l is TorchBatchNorm => l instanceof TorchBatchNorm).map((l) => [l.name, l]));
+    for (const result of await settleAll(remote)) {
+      for (const part of result.parts) {
+        sum = addPart(sum, total, partTensors(part, variables), batch.count);
+        applyStatistics(layers, part.statistics);
+      }
     }
-    const afterLocal = model.weights.map((w) => w.read().dataSync() as Float32Array);
-    mergeRunningStatistics(model, runningStatistics(model), before.views, [afterLocal, ...results.map((r) => r.weights)], passes);
-    writeDropoutRng(model, advanceDropout(dropout, passes.reduce((a, b) => a + b, 0)), 'replica step');
+    writeDropoutRng(model, advanceDropout(dropout, sizes.length), 'replica step');
     if (Number.isFinite(total.loss)) ctx.sgd.step(sum, ctx.lr);
     return total;
   } finally {

@@ -1,22 +1,34 @@
 /**
  * Replica worker: sets up its own TF.js backend and builds the run's model from its spec, then for
- * each slice it is sent loads the main thread's weights and dropout generator positions, computes the
- * slice's gradients exactly as {@link trainStep} computes a batch's (in micro-batches when the run
- * has them), and posts them back with the updated BatchNorm statistics.
- * Any failure is posted as an error for that slice.
+ * each block of micro-batches it is sent loads the main thread's weights and dropout generator
+ * positions and computes each micro-batch's gradients exactly as the main thread would
+ * ({@link gradientsOf}), recording the BatchNorm batch statistics instead of updating the running
+ * averages (the main thread applies them in micro-batch order). Any failure is posted as an error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildModel } from '../models/index.js';
+import { buildModel, TorchBatchNorm } from '../models/index.js';
 import { setupBackend } from '../tf/backend.js';
 import { tf, type tfl } from '../tf/tf.js';
-import type { ReplicaInit, ReplicaReply, ReplicaResult, ReplicaTask } from './replica-protocol.js';
 import { writeDropoutRng } from './model-state.js';
-import { batchGradients } from './step.js';
+import type { MicroBatchResult, RecordedStatistics, ReplicaInit, ReplicaReply, ReplicaTask } from './replica-protocol.js';
+import { gradientsOf, sliceBatch } from './step.js';
 
 const init = workerData as ReplicaInit;
 
-/** The model once the backend is ready; a start-up failure is reported with every slice. */
-const ready: Promise<tfl.LayersModel> = setupBackend({ backend: init.backend }).then(() => buildModel(init.spec));
+/** Statistics recorded by the current micro-batch's forward pass. */
+let recorded: RecordedStatistics[] = [];
+
+/** The model once the backend is ready, its BatchNorm layers recording; a start-up failure is reported with every task. */
+const ready: Promise<tfl.LayersModel> = setupBackend({ backend: init.backend }).then(() => {
+  const model = buildModel(init.spec);
+  for (const layer of model.layers) {
+    if (!(layer instanceof TorchBatchNorm)) continue;
+    layer.recordStatistics((mean, variance, count) => {
+      recorded.push({ layer: layer.name, mean: new Float32Array(mean.dataSync()), variance: new Float32Array(variance.dataSync()), count });
+    });
+  }
+  return model;
+});
 ready.catch(() => undefined);
 
 /** Copy the concatenated `weights` into the model's weights, in `model.weights` order. */
@@ -38,13 +50,19 @@ function valuesOf(tensors: tf.Tensor[]): Float32Array[] {
   return values;
 }
 
-function runSlice(model: tfl.LayersModel, task: ReplicaTask): ReplicaResult {
+function runBlock(model: tfl.LayersModel, task: ReplicaTask): MicroBatchResult[] {
   loadWeights(model, task.weights);
   writeDropoutRng(model, task.dropout, 'replica task');
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { grads, count, loss, correct1, correct5 } = batchGradients(model, variables, task, init.labelSmoothing, init.microBatch);
-  const weights = model.weights.map((w) => new Float32Array(w.read().dataSync() as Float32Array));
-  return { id: task.id, count, loss, correct1, correct5, grads: valuesOf(grads), weights };
+  const parts: MicroBatchResult[] = [];
+  let start = 0;
+  for (const size of task.sizes) {
+    recorded = [];
+    const { grads, count, loss, correct1, correct5 } = gradientsOf(model, variables, sliceBatch(task, start, start + size), init.labelSmoothing);
+    parts.push({ count, loss, correct1, correct5, grads: valuesOf(grads), statistics: recorded });
+    start += size;
+  }
+  return parts;
 }
 
 function reply(message: ReplicaReply, transfer: ArrayBuffer[] = []): void {
@@ -54,8 +72,9 @@ function reply(message: ReplicaReply, transfer: ArrayBuffer[] = []): void {
 parentPort?.on('message', (task: ReplicaTask) => {
   ready
     .then((model) => {
-      const result = runSlice(model, task);
-      reply(result, [...result.grads, ...result.weights].map((a) => a.buffer as ArrayBuffer));
+      const parts = runBlock(model, task);
+      const buffers = parts.flatMap((p) => [...p.grads, ...p.statistics.flatMap((s) => [s.mean, s.variance])]);
+      reply({ id: task.id, parts }, buffers.map((a) => a.buffer as ArrayBuffer));
     })
     .catch((error: unknown) => {
       const { message, stack } = error instanceof Error ? error : new Error(String(error));

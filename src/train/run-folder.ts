@@ -1,8 +1,10 @@
 /** File names inside a run's checkpoint folder, and the run description files. */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { ResolvedOptions } from '../core/erasing-options.js';
 import { writeFileAtomic } from './atomic-write.js';
-import type { TrainConfig } from './config.js';
+import type { CompleteRuntime } from './run-runtime.js';
+import type { CompleteSpec } from './run-spec.js';
 
 /** Paths of everything a run writes in its folder. */
 export interface RunPaths {
@@ -34,9 +36,46 @@ export function runPaths(dir: string): RunPaths {
   };
 }
 
-/** Create the folder and record the config and the seed. */
-export async function writeRunDescription(paths: RunPaths, config: TrainConfig): Promise<void> {
+/** What config.json records: the run's id and complete spec, the values it resolves to, how it ran. */
+export interface RunDescription {
+  /** Hash of the complete spec (see `specHash`). */
+  readonly runId: string;
+  readonly spec: CompleteSpec;
+  /** Every Random Erasing option in force (the preset's with the spec's values), or null without erasing. */
+  readonly erasing: ResolvedOptions | null;
+  readonly model: { readonly name: string; readonly params: number };
+  /** The runtime, with the number of threads actually started. */
+  readonly runtime: CompleteRuntime;
+}
+
+/** Create the folder and record the description (config.json) and the seed (seed.txt). */
+export async function writeRunDescription(paths: RunPaths, description: RunDescription): Promise<void> {
   await mkdir(paths.dir, { recursive: true });
-  await writeFileAtomic(paths.config, JSON.stringify(config, null, 2) + '\n');
-  await writeFileAtomic(paths.seed, `${config.seed}\n`);
+  await writeFileAtomic(paths.config, JSON.stringify(description, null, 2) + '\n');
+  await writeFileAtomic(paths.seed, `${description.spec.seed}\n`);
+}
+
+function fillText(fill: ResolvedOptions['fill']): string {
+  if (fill.kind === 'constant') return `constant ${Array.isArray(fill.value) ? fill.value.join('/') : fill.value}`;
+  return `${fill.kind} per ${fill.per ?? 'pixel'}`;
+}
+
+/** The lines a run prints before it starts: every resolved setting, the reference's parameter count. */
+export function describeRun(d: RunDescription): string[] {
+  const { spec, erasing, runtime } = d;
+  const drops = spec.schedule.length ? `x${spec.gamma} at epochs ${spec.schedule.join(', ')}` : 'constant';
+  const subset = (n: number | undefined) => (n === undefined ? 'all' : `${n} (seeded subset)`);
+  const erasingText = erasing
+    ? `p ${erasing.p}, preset ${spec.preset}, area ${erasing.sl}..${erasing.sh}, aspect ${erasing.r1}..${+erasing.r2.toFixed(4)} (${erasing.aspectSampling}), fill ${fillText(erasing.fill)}`
+    : 'off';
+  return [
+    `Run ${d.runId} (settings in ${path.join(runtime.checkpoint, 'config.json')})`,
+    `  data: ${spec.dataset}, train images ${subset(spec.trainSubset)}, test images ${subset(spec.testSubset)}; crop ${spec.crop ? 'pad 4' : 'off'}, flip ${spec.flip ? 'on' : 'off'}, noise ${spec.noise ?? 'off'}`,
+    `  model: ${d.model.name}${spec.convDropout ? `, dropout ${spec.convDropout} after every convolution` : ''}`,
+    `  random erasing: ${erasingText}`,
+    `  SGD: lr ${spec.lr} (${drops}), momentum ${spec.momentum}${spec.nesterov ? ' (Nesterov)' : ''}, weight decay ${spec.weightDecay}, label smoothing ${spec.labelSmoothing}`,
+    `  ${spec.epochs} epochs from epoch ${spec.startEpoch}, batch ${spec.trainBatch} in BatchNorm micro-batches of ${spec.microBatch}, seed ${spec.seed}`,
+    `  runtime: ${runtime.threads} thread(s), ${runtime.workers} data worker(s), backend ${runtime.backend ?? 'auto'}, test batch ${runtime.testBatch}`,
+    `Total params: ${(d.model.params / 1e6).toFixed(2)}M`,
+  ];
 }

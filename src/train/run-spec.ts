@@ -178,7 +178,8 @@ function completeErasing(spec: RunSpec): Pick<CompleteSpec, 'p' | 'preset' | 'sl
   }
   const base = PRESETS[preset ?? DEFAULT_PRESET];
   const sh = v.number(spec.sh ?? base.sh, 'sh', { min: 0, max: 1, minExclusive: true });
-  const sl = v.number(spec.sl ?? base.sl, 'sl', { min: 0, max: sh, minExclusive: true });
+  const sl = v.number(spec.sl ?? base.sl, 'sl', { min: 0, minExclusive: true });
+  v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
   const r1 = v.number(spec.r1 ?? base.r1, 'r1', { min: 0, minExclusive: true });
   if (spec.fill !== undefined) parseFill(spec.fill);
   return { p, preset: preset ?? DEFAULT_PRESET, sl, sh, r1, ...(spec.fill !== undefined ? { fill: spec.fill } : {}) };

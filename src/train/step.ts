@@ -55,10 +55,12 @@ export function accumulate(sum: tf.Tensor[] | null, grads: tf.Tensor[], weight: 
 /**
  * Gradients of a batch's mean loss with micro-batches: the batch is split into consecutive
  * micro-batches of at most `microBatch` samples, each forwarded in training mode and differentiated on
- * its own (its tape freed before the next), and their gradients summed weighted by their share of the
- * batch: the gradient of the batch-mean loss when no layer mixes samples. BatchNorm normalises each
- * micro-batch with its own statistics and updates its moving averages once per micro-batch. Returns
- * the batch's aggregates (mean loss over all samples, total correct counts).
+ * its own (its tape freed before the next), and their gradients summed in order, weighted by their
+ * share of the batch: the gradient of the batch-mean loss when no layer mixes samples. BatchNorm
+ * normalises each micro-batch with its own statistics and updates its moving averages once per
+ * micro-batch. Returns the batch's aggregates (mean loss over all samples, total correct counts).
+ * With `end`, only the micro-batches of samples 0..end-1 are computed (still weighted by their share
+ * of the whole batch): the first block of a step that replicas share.
  */
 export function batchGradients(
   model: tfl.LayersModel,
@@ -66,23 +68,29 @@ export function batchGradients(
   batch: Batch,
   labelSmoothing: number,
   microBatch = batch.count,
+  end = batch.count,
 ): BatchResult & { grads: tf.Tensor[] } {
   const total = { count: batch.count, loss: 0, correct1: 0, correct5: 0 };
   let sum: tf.Tensor[] | null = null;
   try {
-    for (let start = 0; start < batch.count; start += microBatch) {
+    for (let start = 0; start < end; start += microBatch) {
       const part = gradientsOf(model, variables, sliceBatch(batch, start, Math.min(start + microBatch, batch.count)), labelSmoothing);
-      const weight = part.count / batch.count;
-      sum = accumulate(sum, part.grads, weight);
-      total.loss += part.loss * weight;
-      total.correct1 += part.correct1;
-      total.correct5 += part.correct5;
+      sum = addPart(sum, total, part, batch.count);
     }
   } catch (error) {
     if (sum) tf.dispose(sum);
     throw error;
   }
   return { ...total, grads: sum ?? [] };
+}
+
+/** Add one micro-batch's gradients (disposed) and figures, weighted by its share of `batchCount`; returns the new gradient sum. */
+export function addPart(sum: tf.Tensor[] | null, total: { loss: number; correct1: number; correct5: number }, part: BatchResult & { grads: tf.Tensor[] }, batchCount: number): tf.Tensor[] {
+  const weight = part.count / batchCount;
+  total.loss += part.loss * weight;
+  total.correct1 += part.correct1;
+  total.correct5 += part.correct5;
+  return accumulate(sum, part.grads, weight);
 }
 
 /**

@@ -1,25 +1,43 @@
 /**
- * `train(config, hooks)`: the paper's training loop (cifar.py / fashionmnist.py) with resumable,
+ * `train(request, hooks)`: the paper's training loop (cifar.py / fashionmnist.py) with resumable,
  * crash-safe bookkeeping. Each epoch: LR from the step schedule, one training pass with PyTorch SGD,
  * one test pass, then the checkpoint (and `model_best` on improvement), log.txt, metrics.jsonl and the
- * curves plot are rewritten atomically. A resumed run continues bit-for-bit where it stopped.
+ * curves plot are rewritten atomically. A resumed run continues bit-for-bit where it stopped, and the
+ * weights do not depend on the number of threads.
  */
+import path from 'node:path';
+import { RandomErasing } from '../core/random-erasing.js';
 import { Rng } from '../core/rng.js';
-import { buildModel } from '../models/index.js';
+import { OptionError } from '../core/validate.js';
+import { buildModel, trainableParamCount } from '../models/index.js';
 import { setupBackend, type BackendName } from '../tf/backend.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { encodeCheckpoint, loadCheckpoint, type CheckpointState, type PartialEpoch } from './checkpoint.js';
-import { ConfigError, modelSpecOf, OVERRIDABLE_FIELDS, RUNTIME_FIELDS, validateConfig, type TrainConfig } from './config.js';
-import { openTrainData, type TrainData } from './data-source.js';
+import { erasingOf, openTrainData, type TrainData } from './data-source.js';
 import { writeHistoryFiles, type EpochRecord } from './history.js';
 import { readDropoutRng, readWeights, writeDropoutRng, writeWeights } from './model-state.js';
 import { evaluate, trainEpoch } from './passes.js';
 import { createReporter, type ProgressMode, type ProgressReporter } from './progress.js';
 import { ReplicaPool } from './replica-pool.js';
-import { runPaths, writeRunDescription, type RunPaths } from './run-folder.js';
+import { describeRun, runPaths, writeRunDescription, type RunDescription, type RunPaths } from './run-folder.js';
+import { completeRuntime, type CompleteRuntime, type RunRuntime } from './run-runtime.js';
+import { completeSpec, modelSpecOf, resumedSpec, specHash, type CompleteSpec, type RunSpec } from './run-spec.js';
 import { learningRateAt } from './schedule.js';
 import { Sgd } from './sgd.js';
+
+/** What to train: a new run, or a checkpoint to resume. */
+export interface TrainRequest {
+  /**
+   * A new run's spec (unset values take the defaults), or, with `resume`, the values the caller
+   * sets: they must equal the checkpoint's, except `epochs` (see `resumedSpec`).
+   */
+  readonly spec?: RunSpec;
+  /** How to run it (threads, data workers, backend, folder, data location, test batch). */
+  readonly runtime?: RunRuntime;
+  /** Checkpoint file to continue from; the run folder defaults to its folder. */
+  readonly resume?: string;
+}
 
 /** Optional behaviour of {@link train}. */
 export interface TrainHooks {
@@ -29,18 +47,21 @@ export interface TrainHooks {
   readonly signal?: AbortSignal;
   /** Called after each epoch's files are written. */
   readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
-  /** Train on these sources instead of loading `config.dataset` (custom data); the current TF.js backend is kept unless `config.backend` is set. */
+  /** Train on these sources instead of loading the spec's dataset (custom data); the current TF.js backend is kept unless `runtime.backend` is set. */
   readonly data?: TrainData;
-  /** Build the model yourself instead of from `config.arch` and friends; must output logits. */
-  readonly buildModel?: (config: TrainConfig, numClasses: number, inputShape: [number, number, number]) => tfl.LayersModel;
+  /** Build the model yourself instead of from the spec's architecture; must output logits. Runs on one thread. */
+  readonly buildModel?: (spec: CompleteSpec, numClasses: number, inputShape: [number, number, number]) => tfl.LayersModel;
   /** Return the trained model in the result instead of disposing it (the caller disposes it). */
   readonly keepModel?: boolean;
 }
 
 /** What a run produced. Accuracies are test top-1 in percent. */
 export interface TrainResult {
-  /** The config actually used (from the checkpoint when resuming). */
-  readonly config: TrainConfig;
+  /** The complete spec that ran (the checkpoint's when resuming, with its epochs). */
+  readonly spec: CompleteSpec;
+  readonly runtime: CompleteRuntime;
+  /** Hash of the spec. */
+  readonly runId: string;
   readonly bestAcc: number;
   /** Test top-1 after the last completed epoch (0 if none). */
   readonly lastAcc: number;
@@ -53,18 +74,36 @@ export interface TrainResult {
   readonly model?: tfl.LayersModel;
 }
 
-/** The config a resumed run uses: the checkpoint's, with the caller's runtime fields. */
-function resumedConfig(saved: TrainConfig, given: TrainConfig, reporter: ProgressReporter): TrainConfig {
-  const merged: TrainConfig = { ...saved };
-  const runtime = new Set<string>([...RUNTIME_FIELDS, ...OVERRIDABLE_FIELDS]);
-  for (const field of RUNTIME_FIELDS) (merged as unknown as Record<string, unknown>)[field] = given[field];
-  for (const field of OVERRIDABLE_FIELDS) (merged as unknown as Record<string, unknown>)[field] = given[field] ?? saved[field];
-  const ignored = Object.keys(given).filter(
-    (k) => !runtime.has(k) && k !== 'startEpoch' && JSON.stringify(given[k as keyof TrainConfig]) !== JSON.stringify(saved[k as keyof TrainConfig]),
-  );
-  if (ignored.length > 0) reporter.message(`Resuming with the checkpoint's settings; ignoring the given ${ignored.join(', ')}`);
-  validateConfig(merged);
-  return merged;
+/** A request with every value resolved: the complete spec, the runtime and the checkpoint being resumed. */
+export interface ResolvedRequest {
+  readonly spec: CompleteSpec;
+  readonly runtime: CompleteRuntime;
+  readonly saved: CheckpointState | null;
+}
+
+/** Resolve a request: the one place where the resume rule and the defaults apply. */
+export async function resolveRequest(request: TrainRequest): Promise<ResolvedRequest> {
+  const saved = request.resume ? await loadCheckpoint(request.resume) : null;
+  const spec = saved ? resumedSpec(saved.spec, request.spec ?? {}, saved.epoch) : completeSpec(request.spec ?? {});
+  const folder = request.runtime?.checkpoint ?? (request.resume ? path.dirname(request.resume) : undefined);
+  const runtime = completeRuntime({ ...definedOf(request.runtime ?? {}), ...(folder !== undefined ? { checkpoint: folder } : {}) });
+  return { spec, runtime, saved };
+}
+
+function definedOf<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Threads that compute a step: the runtime's, but no more than the micro-batches of a step; one for a
+ * custom model (replica workers build the model from the spec), which may not ask for more.
+ */
+function threadsOf(spec: CompleteSpec, runtime: CompleteRuntime, request: TrainRequest, hooks: TrainHooks): number {
+  if (hooks.buildModel) {
+    if ((request.runtime?.threads ?? 1) > 1) throw new OptionError('run option', 'threads', 'replica workers build the model from the spec: a custom buildModel runs on one thread');
+    return 1;
+  }
+  return Math.min(runtime.threads, Math.ceil(spec.trainBatch / spec.microBatch));
 }
 
 interface RunState {
@@ -74,43 +113,33 @@ interface RunState {
   history: EpochRecord[];
 }
 
-/**
- * The replica workers of a run with `replicas` > 1 (one fewer than the replicas: the main thread
- * computes the first slice), building the config's model on the current backend.
- */
-function startReplicas(config: TrainConfig, data: TrainData): { pool: ReplicaPool; sliceSize: number } | undefined {
-  const replicas = config.replicas ?? 1;
-  if (replicas === 1) return undefined;
-  const spec = modelSpecOf(config, data.numClasses, data.inputShape);
-  const backend = tf.getBackend() as BackendName;
-  const init = { spec, backend, labelSmoothing: config.labelSmoothing, microBatch: config.microBatch };
-  return { pool: new ReplicaPool(replicas - 1, init), sliceSize: Math.ceil(config.trainBatch / replicas) };
-}
-
-/** Replica workers build the model from the config, so a custom model cannot be replicated. */
-function checkReplicable(config: TrainConfig, hooks: TrainHooks): void {
-  if ((config.replicas ?? 1) > 1 && hooks.buildModel) throw new ConfigError('--replicas', 'replica workers build the model from the config: a custom buildModel hook cannot be replicated');
+/** The replica workers of a run on `threads` > 1 threads (the main thread computes the first block). */
+function startReplicas(spec: CompleteSpec, data: TrainData, threads: number): ReplicaPool | undefined {
+  if (threads === 1) return undefined;
+  const init = { spec: modelSpecOf(spec, data.numClasses, data.inputShape), backend: tf.getBackend() as BackendName, labelSmoothing: spec.labelSmoothing };
+  return new ReplicaPool(threads - 1, init);
 }
 
 class Run {
   private readonly sgd: Sgd;
   private readonly paths: RunPaths;
-  private readonly replicas: { pool: ReplicaPool; sliceSize: number } | undefined;
+  private readonly replicas: ReplicaPool | undefined;
 
   constructor(
-    private readonly config: TrainConfig,
+    private readonly spec: CompleteSpec,
+    private readonly runtime: CompleteRuntime,
     private readonly model: tfl.LayersModel,
     private readonly data: TrainData,
     private readonly reporter: ProgressReporter,
     private readonly hooks: TrainHooks,
     readonly state: RunState,
   ) {
-    this.paths = runPaths(config.checkpoint);
+    this.paths = runPaths(runtime.checkpoint);
     this.sgd = new Sgd(
       model.trainableWeights.map((w) => w.read() as tf.Variable),
-      { momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov },
+      { momentum: spec.momentum, weightDecay: spec.weightDecay, nesterov: spec.nesterov },
     );
-    this.replicas = startReplicas(config, data);
+    this.replicas = startReplicas(spec, data, runtime.threads);
   }
 
   restore(saved: CheckpointState, file: string): void {
@@ -127,9 +156,10 @@ class Run {
       partial,
       bestAcc,
       history,
-      config: this.config,
+      spec: this.spec,
+      runtime: this.runtime,
       model: { numClasses: this.data.numClasses, inputShape: this.data.inputShape },
-      rng: Rng.fromSeed(this.config.seed).derive(epoch, partial?.batches ?? 0).state(),
+      rng: Rng.fromSeed(this.spec.seed).derive(epoch, partial?.batches ?? 0).state(),
       dropoutRng: readDropoutRng(this.model),
       optimizerSteps: sgdState.steps,
       weights: readWeights(this.model),
@@ -145,12 +175,12 @@ class Run {
 
   /** Run epochs until done or interrupted; true when interrupted. */
   async loop(): Promise<boolean> {
-    const { config, reporter, state } = this;
-    while (state.epoch < config.epochs) {
+    const { spec, reporter, state } = this;
+    while (state.epoch < spec.epochs) {
       if (this.hooks.signal?.aborted) return true;
-      const lr = learningRateAt(state.epoch, config.lr, config.schedule, config.gamma);
-      reporter.epochStart(state.epoch + 1, config.epochs, lr);
-      const ctx = { model: this.model, sgd: this.sgd, source: this.data.train, lr, labelSmoothing: config.labelSmoothing, microBatch: config.microBatch, replicas: this.replicas, reporter, signal: this.hooks.signal };
+      const lr = learningRateAt(state.epoch, spec.lr, spec.schedule, spec.gamma);
+      reporter.epochStart(state.epoch + 1, spec.epochs, lr);
+      const ctx = { model: this.model, sgd: this.sgd, source: this.data.train, lr, labelSmoothing: spec.labelSmoothing, microBatch: spec.microBatch, pool: this.replicas, reporter, signal: this.hooks.signal };
       const outcome = await trainEpoch(ctx, state.epoch, state.partial);
       if (!outcome.complete) {
         state.partial = outcome.partial;
@@ -186,7 +216,7 @@ class Run {
 
   async dispose(): Promise<void> {
     this.sgd.dispose();
-    await this.replicas?.pool.close();
+    await this.replicas?.close();
   }
 }
 
@@ -198,46 +228,70 @@ async function releaseAfterFailure(steps: ReadonlyArray<() => unknown>): Promise
   for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
 }
 
+/** Build the run's model (a custom one when the hooks give it). */
+function modelOf(spec: CompleteSpec, data: TrainData, hooks: TrainHooks): tfl.LayersModel {
+  if (hooks.buildModel) return hooks.buildModel(spec, data.numClasses, data.inputShape);
+  return buildModel(modelSpecOf(spec, data.numClasses, data.inputShape));
+}
+
+/** Record the run in its folder and print its settings. */
+async function announce(spec: CompleteSpec, runtime: CompleteRuntime, model: tfl.LayersModel, reporter: ProgressReporter): Promise<RunDescription> {
+  const erasing = erasingOf(spec);
+  const description: RunDescription = {
+    runId: specHash(spec),
+    spec,
+    erasing: erasing ? new RandomErasing(erasing.preset, erasing.options).options : null,
+    model: { name: model.name, params: trainableParamCount(model) },
+    runtime: { ...runtime, backend: runtime.backend ?? (tf.getBackend() as BackendName) },
+  };
+  await writeRunDescription(runPaths(runtime.checkpoint), description);
+  for (const line of describeRun(description)) reporter.message(line);
+  const late = spec.schedule.filter((e) => e >= spec.epochs);
+  if (late.length) reporter.message(`Note: the LR drops at epochs ${late.join(', ')} come after the last epoch (${spec.epochs})`);
+  return description;
+}
+
 /**
- * Train a model as the paper's scripts do; resume from `config.resume` when set.
+ * Train a model as the paper's scripts do, or resume a checkpoint.
  *
  * @example
- * const result = await train(makeConfig({ seed: 1, dataset: 'fashion-mnist', p: 0.5, epochs: 2, checkpoint: 'runs/demo' }), { progress: 'auto' });
+ * const result = await train({ spec: { seed: 1, dataset: 'fashion-mnist', p: 0.5, epochs: 2 }, runtime: { checkpoint: 'runs/demo' } }, { progress: 'auto' });
  * console.log(result.bestAcc);
+ * await train({ resume: 'runs/demo/checkpoint.ckpt', spec: { epochs: 4 } }); // two more epochs
  */
-export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
-  validateConfig(config);
+export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const reporter = createReporter(hooks.progress ?? 'silent');
-  const saved = config.resume ? await loadCheckpoint(config.resume) : null;
-  const effective = saved ? resumedConfig(saved.config, config, reporter) : config;
-  checkReplicable(effective, hooks);
-  const paths = runPaths(effective.checkpoint);
-  if (!hooks.data || effective.backend) await setupBackend({ backend: effective.backend });
-  await writeRunDescription(paths, effective);
-  const data = hooks.data ?? (await openTrainData(effective));
+  const { spec, runtime: requested, saved } = await resolveRequest(request);
+  const runtime = { ...requested, threads: threadsOf(spec, requested, request, hooks) };
+  const paths = runPaths(runtime.checkpoint);
+  if (!hooks.data || runtime.backend) await setupBackend({ backend: runtime.backend });
+  const data = hooks.data ?? (await openTrainData(spec, runtime));
   const closeData = async () => {
     if (!hooks.data) await data.close();
   };
   let model: tfl.LayersModel;
+  let description: RunDescription;
   try {
-    model = (hooks.buildModel ?? ((c, n, s) => buildModel(modelSpecOf(c, n, s))))(effective, data.numClasses, data.inputShape);
+    model = modelOf(spec, data, hooks);
+    description = await announce(spec, runtime, model, reporter);
   } catch (error) {
     await closeData();
     throw error;
   }
   const state: RunState = saved
     ? { epoch: saved.epoch, partial: saved.partial, bestAcc: saved.bestAcc, history: [...saved.history] }
-    : { epoch: effective.startEpoch, partial: null, bestAcc: 0, history: [] };
-  const run = new Run(effective, model, data, reporter, hooks, state);
+    : { epoch: spec.startEpoch, partial: null, bestAcc: 0, history: [] };
+  let run: Run | undefined;
   let interrupted: boolean;
   try {
-    if (saved && config.resume) {
-      run.restore(saved, config.resume);
-      reporter.message(`Resumed from ${config.resume} at epoch ${saved.epoch + 1}${saved.partial ? `, batch ${saved.partial.batches + 1}` : ''}`);
+    run = new Run(spec, runtime, model, data, reporter, hooks, state);
+    if (saved && request.resume) {
+      run.restore(saved, request.resume);
+      reporter.message(`Resumed from ${request.resume} at epoch ${saved.epoch + 1}${saved.partial ? `, batch ${saved.partial.batches + 1}` : ''}`);
     }
     interrupted = await run.loop();
   } catch (error) {
-    await releaseAfterFailure([() => run.dispose(), closeData, () => model.dispose()]);
+    await releaseAfterFailure([() => run?.dispose(), closeData, () => model.dispose()]);
     throw error;
   }
   await run.dispose();
@@ -246,7 +300,9 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
   if (!interrupted) reporter.message(`Best acc: ${state.bestAcc}`);
   const last = state.history.at(-1);
   return {
-    config: effective,
+    spec,
+    runtime: description.runtime,
+    runId: description.runId,
     bestAcc: state.bestAcc,
     lastAcc: last?.testTop1 ?? 0,
     epochs: state.history.length,

@@ -14,8 +14,8 @@ test('--help documents every flag of train', async () => {
   const flags = [
     '-d, --dataset', '-a, --arch', '--depth', '--widen-factor', '--cardinality', '--drop', '--p ', '--sl', '--sh', '--r1',
     '--preset', '--fill', '--epochs', '--start-epoch', '--schedule', '--gamma', '--lr', '--momentum', '--weight-decay',
-    '--nesterov', '--label-smoothing', '--train-batch', '--test-batch', '-j, --workers', '-c, --checkpoint', '--resume',
-    '-e, --evaluate', '--manual-seed', '--data-dir', '--backend', '--no-flip', '--no-crop', '--json',
+    '--nesterov', '--label-smoothing', '--train-batch', '--micro-batch', '--test-batch', '-j, --workers', '-c, --checkpoint', '--resume',
+    '-e, --evaluate', '--manual-seed', '--data-dir', '--backend', '--no-flip', '--no-crop', '--json', '--threads', '--base-width',
   ];
   for (const flag of flags) assert.ok(stdout.includes(flag), `help lacks ${flag}`);
   assert.match(stdout, /alias --wd/);
@@ -27,18 +27,22 @@ test('--help documents every flag of train', async () => {
 test('invalid values fail before any work, naming the flag', async () => {
   const dir = await tempDir();
   const cases: Array<[string[], RegExp]> = [
-    [['--lr', '-1'], /--lr: expected a positive number, got -1/],
+    [['--lr', '-1'], /random-erasing: --lr: expected a number > 0, got -1/],
     [['--lr', 'fast'], /--lr.*expected a number, got 'fast'/],
-    [['--p', '1.5'], /--p: expected a probability in \[0, 1\], got 1.5/],
-    [['--sh', '0.01'], /--sh: expected an area fraction in \[--sl, 1\]/],
+    [['--p', '1.5'], /--p: expected a number in \[0, 1\], got 1.5/],
+    [['--p', '0.5', '--sh', '0.01'], /--sl: expected a number <= sh \(0\.01\), got 0\.02/],
+    [['--sh', '0.3'], /--sh: has no effect without erasing \(p is 0\)/],
     [['--epochs', '2.5'], /--epochs.*expected an integer/],
     [['--arch', 'vgg'], /--arch.*vgg.*Allowed choices are resnet, preresnet18, wrn, resnext/],
-    [['--fill', 'purple'], /--fill: expected zero, uniform, normal or a number, got 'purple'/],
+    [['--p', '0.5', '--fill', 'purple'], /--fill: expected zero, uniform, normal or a number, got 'purple'/],
     [['--schedule', 'x'], /--schedule.*expected a number, got 'x'/],
     [['--backend', 'gpu'], /--backend.*gpu/],
-    [['--train-batch', '0'], /--train-batch: expected a positive integer, got 0/],
-    [['--depth', '7'], /--depth: depth 7 is not valid for resnet: expected 6n\+2/],
-    [['--arch', 'wrn', '--depth', '20'], /--depth: depth 20 is not valid for wrn: expected 6n\+4/],
+    [['--train-batch', '0'], /--train-batch: expected an integer >= 1, got 0/],
+    [['--depth', '7'], /--depth: expected 6n\+2 \(e\.g\. 20\) for resnet, got 7/],
+    [['--arch', 'wrn', '--depth', '20'], /--depth: expected 6n\+4 \(e\.g\. 22\) for wrn, got 20/],
+    [['--arch', 'resnet', '--widen-factor', '4'], /--widen-factor: does not apply to arch 'resnet' \(only to wrn\)/],
+    [['--arch', 'resnext', '--widen-factor', '8'], /--widen-factor: does not apply to arch 'resnext' \(only to wrn\)/],
+    [['--arch', 'wrn', '--base-width', '8'], /--base-width: does not apply to arch 'wrn' \(only to resnext\)/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runCli(['train', '-c', `${dir}/run`, ...args]);
@@ -99,11 +103,13 @@ test('Ctrl-C saves a resumable checkpoint and says how to resume', async () => {
   assert.match(interrupted.stderr, /Resume with: random-erasing train --resume .*checkpoint\.ckpt/);
   const saved = await loadCheckpoint(`${dir}/checkpoint.ckpt`);
   assert.ok(saved.epoch >= 1 && saved.epoch < 50);
-  const resume = ['train', '--resume', `${dir}/checkpoint.ckpt`, '--epochs', String(saved.epoch + 1), '--lr', '0.5', '--backend', 'wasm'];
+  // Settings not on the command line come from the checkpoint; a different one is refused, naming its flag.
+  const refused = await runCli(['train', '--resume', `${dir}/checkpoint.ckpt`, '--lr', '0.5', '--backend', 'wasm']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /--lr: the checkpoint's run has 0\.1, given 0\.5; a resumed run keeps the settings it started with/);
+  const resume = ['train', '--resume', `${dir}/checkpoint.ckpt`, '--epochs', String(saved.epoch + 1), '--lr', '0.1', '--backend', 'wasm'];
   const resumed = await runCli(resume);
   assert.equal(resumed.code, 0, resumed.stderr);
-  // Settings not on the command line come from the checkpoint; a conflicting one is reported.
-  assert.match(resumed.stdout, /Resuming with the checkpoint's settings; ignoring the given lr\n/);
   assert.match(resumed.stdout, /Resumed from .*checkpoint\.ckpt/);
   assert.match(resumed.stdout, /Best acc:/);
   assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).epoch, saved.epoch + 1);
@@ -126,4 +132,31 @@ test('--json prints one JSON object per line on stdout', async () => {
   assert.equal(events[1].epoch, 1);
   assert.equal(events[2].bestAcc, events[1].bestAcc);
   assert.equal(events[2].dir, dir);
+});
+
+test('a preset gives its values unless a flag is given; config.json and the start of the output show the resolved values', async () => {
+  const torchvision = await tempDir();
+  const run = await runCli(tinyRun(data, torchvision, ['--epochs', '1', '--preset', 'torchvision', '--threads', '1']));
+  assert.equal(run.code, 0, run.stderr);
+  const description = JSON.parse(await readFile(`${torchvision}/config.json`, 'utf8'));
+  assert.deepEqual([description.spec.preset, description.spec.p, description.spec.sh], ['torchvision', 0.5, 0.33]);
+  assert.deepEqual([description.erasing.sh, description.erasing.r2, description.erasing.aspectSampling, description.erasing.maxAttempts], [0.33, 3.3, 'log-uniform', 10]);
+  assert.match(run.stdout, /random erasing: p 0\.5, preset torchvision, area 0\.02\.\.0\.33, aspect 0\.3\.\.3\.3 \(log-uniform\), fill constant 0/);
+  // The parameter count as the reference prints it, and recorded.
+  assert.match(run.stdout, /^Total params: 0\.0\dM$/m);
+  assert.ok(description.model.params > 1000 && description.model.params === Math.round(description.model.params));
+  assert.match(run.stdout, new RegExp(`^Run ${description.runId} `, 'm'));
+
+  const timm = await tempDir();
+  const args = tinyRun(data, timm, ['--epochs', '1', '--preset', 'timm']).filter((a, i, all) => a !== '--p' && all[i - 1] !== '--p');
+  const timmRun = await runCli(args);
+  assert.equal(timmRun.code, 0, timmRun.stderr);
+  assert.deepEqual(JSON.parse(await readFile(`${timm}/config.json`, 'utf8')).spec.p, 0.5, '--preset timm erases with its p');
+});
+
+test('--version prints the package version', async () => {
+  const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+  const { code, stdout } = await runCli(['--version']);
+  assert.equal(code, 0);
+  assert.equal(stdout.trim(), version);
 });

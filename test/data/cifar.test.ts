@@ -4,7 +4,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCifar } from '../../src/data/cifar.js';
 import { extractArchive } from '../../src/data/archive.js';
-import { cifar10Members, cifarRecords, pixel, sendWithRange, serve, tarGz, tempDir, type Member } from './fixtures.js';
+import { cifar10Members, cifarRecords, MINI_CIFAR10, MINI_CIFAR100, pixel, sendWithRange, serve, tarGz, tempDir, type Member } from './fixtures.js';
 
 const LAYOUT = { root: 'cifar-10-batches-bin', files: cifar10Members().filter((m) => m.data).map((m) => m.header.name.split('/')[1]) };
 
@@ -16,7 +16,7 @@ test('CIFAR-10 archive: extracted into the cache, planar RGB interleaved to HWC,
   const dir = await tempDir();
   await writeFile(join(dir, 'cifar-10-binary.tar.gz'), await tarGz(cifar10Members()));
   const options = await isolated({ dataDir: dir });
-  const train = await loadCifar('cifar10', options);
+  const train = await loadCifar(MINI_CIFAR10, options);
   assert.deepEqual([train.count, train.height, train.width, train.channels], [10, 32, 32, 3]);
   assert.deepEqual(Array.from(train.labels), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   // Image 7, pixel (y=3, x=5): R at planar 3*32+5, G at +1024, B at +2048.
@@ -26,7 +26,7 @@ test('CIFAR-10 archive: extracted into the cache, planar RGB interleaved to HWC,
   assert.equal(train.classNames.length, 10);
   assert.equal(train.classNames[3], 'class3');
   assert.deepEqual(await readdir(join(options.cacheDir, 'cifar10')), ['cifar-10-batches-bin']);
-  const test = await loadCifar('cifar10', { ...options, split: 'test' });
+  const test = await loadCifar(MINI_CIFAR10, { ...options, split: 'test' });
   assert.equal(test.count, 3);
 });
 
@@ -38,15 +38,17 @@ test('an already extracted folder is accepted; CIFAR-100 uses the fine label', a
   for (let r = 0; r < 4; r++) fine[r * 3074] = 99; // coarse label byte differs from the fine one
   await writeFile(join(root, 'train.bin'), fine);
   await writeFile(join(root, 'fine_label_names.txt'), Array.from({ length: 100 }, (_, i) => `f${i}`).join('\n'));
-  const d = await loadCifar('cifar100', await isolated({ dataDir: dir }));
+  const d = await loadCifar(MINI_CIFAR100, await isolated({ dataDir: dir }));
   assert.deepEqual(Array.from(d.labels), [0, 1, 2, 3]);
   assert.equal(d.classNames[42], 'f42');
   await writeFile(join(root, 'train.bin'), fine.subarray(0, 3074 * 2 + 100));
-  await assert.rejects(loadCifar('cifar100', await isolated({ dataDir: dir })), /train\.bin: size 6248 is not a positive multiple of the 3074-byte record/);
+  await assert.rejects(loadCifar(MINI_CIFAR100, await isolated({ dataDir: dir })), /train\.bin: size 6248 is not a positive multiple of the 3074-byte record/);
+  await writeFile(join(root, 'train.bin'), fine.subarray(0, 3074 * 3));
+  await assert.rejects(loadCifar(MINI_CIFAR100, await isolated({ dataDir: dir })), /train\.bin: holds 3 records, the official file has 4/);
   await writeFile(join(root, 'train.bin'), fine);
   await writeFile(join(root, 'fine_label_names.txt'), 'a\nb\n');
-  await assert.rejects(loadCifar('cifar100', await isolated({ dataDir: dir })), /fine_label_names\.txt: lists 2 class names, expected 100/);
-  await assert.rejects(loadCifar('cifar100', await isolated({ dataDir: dir, verify: true })), /train split has 4 images, expected 50000/);
+  await assert.rejects(loadCifar(MINI_CIFAR100, await isolated({ dataDir: dir })), /fine_label_names\.txt: lists 2 class names, expected 100/);
+  await assert.rejects(loadCifar('cifar100', await isolated({ dataDir: dir })), /train\.bin: holds 4 records, the official file has 50000/);
 });
 
 test('hostile or broken archives are refused and leave nothing extracted', async () => {
@@ -83,12 +85,36 @@ test('downloads the archive from the mirror; a local archive with a wrong md5 is
   const server = await serve((req, res) => sendWithRange(req, res, bytes));
   try {
     const options = await isolated({ download: true, mirror: server.url, retryDelayMs: 1, split: 'test' });
-    assert.equal((await loadCifar('cifar10', options)).count, 3);
+    assert.equal((await loadCifar(MINI_CIFAR10, options)).count, 3);
     assert.equal(server.requests[0].url, '/cifar-10-binary.tar.gz');
     const dir = await tempDir();
     await writeFile(join(dir, 'cifar-10-binary.tar.gz'), bytes);
-    await assert.rejects(loadCifar('cifar10', await isolated({ dataDir: dir, verify: true })), /cifar-10-binary\.tar\.gz: md5 mismatch: expected c32a1d4ab5d03f1284b67883e8d87530/);
+    await assert.rejects(loadCifar(MINI_CIFAR10, await isolated({ dataDir: dir, verify: true })), /cifar-10-binary\.tar\.gz: md5 mismatch: expected c32a1d4ab5d03f1284b67883e8d87530/);
   } finally {
     await server.close();
   }
+});
+
+test('every file of the official release must hold its official record count, md5 check or not (item 7)', async () => {
+  const dir = await tempDir();
+  const root = join(dir, 'cifar-10-batches-bin');
+  await mkdir(root);
+  const full = Buffer.alloc(10000 * 3073);
+  for (const i of [1, 2, 4, 5]) await writeFile(join(root, `data_batch_${i}.bin`), full);
+  await writeFile(join(root, 'data_batch_3.bin'), full.subarray(0, 9999 * 3073));
+  await writeFile(join(root, 'batches.meta.txt'), Array.from({ length: 10 }, (_, i) => `c${i}`).join('\n'));
+  for (const verify of [true, false]) {
+    await assert.rejects(loadCifar('cifar10', await isolated({ dataDir: dir, verify })), /data_batch_3\.bin: holds 9999 records, the official file has 10000/);
+  }
+  await writeFile(join(root, 'data_batch_3.bin'), full);
+  assert.equal((await loadCifar('cifar10', await isolated({ dataDir: dir }))).count, 50000);
+});
+
+test('a folder named with dataDir is the only source: a missing file is an error naming it and the folder (item 6)', async () => {
+  const dir = await tempDir();
+  const root = join(dir, 'cifar-10-batches-bin');
+  await mkdir(root);
+  await writeFile(join(root, 'data_batch_1.bin'), cifarRecords(2, 1, 10));
+  await assert.rejects(loadCifar(MINI_CIFAR10, await isolated({ dataDir: dir })), (e: Error) => e.message.includes(join(root, 'data_batch_2.bin')) && /is missing: .* holds other cifar10 files/.test(e.message));
+  await assert.rejects(loadCifar(MINI_CIFAR10, await isolated({ dataDir: await tempDir() })), /holds no cifar10 files/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FASHION_MNIST_SYSTEM_DIR, loadFashionMnist } from '../../src/data/fashion-mnist.js';
@@ -24,7 +24,7 @@ test('reads generated IDX files: shape, pixels, labels', async () => {
   assert.equal(d.classNames[9], 'Ankle boot');
 });
 
-test('location order: explicit dir, then RE_DATA_DIR (or its fashion-mnist subfolder)', async () => {
+test('location order: an explicit dir alone, else RE_DATA_DIR (or its fashion-mnist subfolder), the system dir, the cache', async () => {
   const [explicit, env] = [await tempDir(), await tempDir()];
   await writeFashionSplit(explicit, 'train', 3);
   await writeFashionSplit(join(env, 'fashion-mnist'), 'train', 5);
@@ -32,14 +32,35 @@ test('location order: explicit dir, then RE_DATA_DIR (or its fashion-mnist subfo
   try {
     assert.equal((await loadFashionMnist({ ...(await isolated()), dataDir: explicit })).count, 3);
     assert.equal((await loadFashionMnist(await isolated())).count, 5);
-    assert.equal((await loadFashionMnist({ ...(await isolated()), dataDir: await tempDir() })).count, 5);
+    const empty = await tempDir();
+    await assert.rejects(loadFashionMnist({ ...(await isolated()), dataDir: empty }), (e: Error) => e.message.startsWith(`${empty}: holds no fashion-mnist files`));
   } finally {
     delete process.env.RE_DATA_DIR;
   }
-  await assert.rejects(loadFashionMnist(await isolated()), /not found in/);
+  await assert.rejects(loadFashionMnist(await isolated()), /train-images-idx3-ubyte\(\.gz\) and train-labels-idx1-ubyte\(\.gz\) not found \(download is off\)/);
   const system = await tempDir();
   await writeFashionSplit(system, 'train', 2);
   assert.equal((await loadFashionMnist({ ...(await isolated()), systemDir: system })).count, 2);
+});
+
+test('a folder the user names is the only source: a missing file is an error naming it and the folder, never taken elsewhere (item 6)', async () => {
+  const [mine, system] = [await tempDir(), await tempDir()];
+  await writeFashionSplit(mine, 't10k', 4);
+  await writeFashionSplit(system, 't10k', 7);
+  await rm(join(mine, 't10k-labels-idx1-ubyte.gz'));
+  const options = { ...(await isolated()), systemDir: system, split: 'test' as const };
+  await assert.rejects(loadFashionMnist({ ...options, dataDir: mine }), (e: Error) =>
+    e.message.startsWith(`${join(mine, 't10k-labels-idx1-ubyte.gz')}: is missing: ${mine} holds other fashion-mnist files`));
+  // The train split is not there either: no fallback to the system folder.
+  await assert.rejects(loadFashionMnist({ ...options, split: 'train', dataDir: mine }), /train-images-idx3-ubyte\.gz: is missing/);
+  // Without an explicit folder, a folder holding part of the dataset is not mixed with another.
+  process.env.RE_DATA_DIR = mine;
+  try {
+    await assert.rejects(loadFashionMnist(options), /t10k-labels-idx1-ubyte\.gz: is missing/);
+  } finally {
+    delete process.env.RE_DATA_DIR;
+  }
+  assert.equal((await loadFashionMnist(options)).count, 7);
 });
 
 test('corrupt files are rejected with the file and the problem named', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
 import type { AddressInfo } from 'node:net';
+import { CIFAR, type CifarSpec } from '../../src/data/cifar.js';
 
 /** A fresh temporary folder. */
 export function tempDir(): Promise<string> {
@@ -65,7 +66,16 @@ export async function tarGz(members: Member[]): Promise<Buffer> {
   return gzipSync(Buffer.concat(chunks));
 }
 
-/** The members of a miniature CIFAR-10 archive (2 records per batch). */
+/** A miniature CIFAR-10 release: the official layout with 2 records per training batch and 3 test records. */
+export const MINI_CIFAR10: CifarSpec = {
+  ...CIFAR.cifar10,
+  records: { ...Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`data_batch_${i}.bin`, 2])), 'test_batch.bin': 3 },
+};
+
+/** A miniature CIFAR-100 release with 4 training records. */
+export const MINI_CIFAR100: CifarSpec = { ...CIFAR.cifar100, records: { 'train.bin': 4, 'test.bin': 2 } };
+
+/** The members of a miniature CIFAR-10 archive ({@link MINI_CIFAR10}). */
 export function cifar10Members(): Member[] {
   const root = 'cifar-10-batches-bin';
   const names = Array.from({ length: 10 }, (_, i) => `class${i}`).join('\n');

@@ -70,7 +70,7 @@ test('preview writes an upscaled grid: originals and erased rows, and object-awa
 
 test('experiment: interrupted mid-grid, rerun skips finished runs and resumes; occlusion evaluates its checkpoints', async () => {
   const out = path.join(root, 'table1');
-  const args = ['experiment', 'table1', '-d', data, '-m', 'resnet-8', '--seeds', '1', '2', '--epochs', '6', '--train-batch', '4', '--micro-batch', '2', '--replicas', '2', '--test-batch', '6', '-j', '0', '--backend', 'wasm', '-o', out];
+  const args = ['experiment', 'table1', '-d', data, '-m', 'resnet-8', '--seeds', '1', '2', '--epochs', '6', '--train-batch', '4', '--micro-batch', '2', '--threads', '2', '--test-batch', '6', '-j', '0', '--backend', 'wasm', '-o', out];
   const first = await cli(args, /\[2\/4\][^]*Epoch: \[2 \| 6\]/);
   assert.equal(first.code, 130, first.stderr);
   assert.match(first.stderr, /seed-2 holds a checkpoint; the same command resumes the grid/);
@@ -92,7 +92,7 @@ test('experiment: interrupted mid-grid, rerun skips finished runs and resumes; o
   const runs = path.join(out, 'runs');
   assert.deepEqual((await readdir(runs)).sort(), ['tiny_resnet-8_baseline', 'tiny_resnet-8_re']);
   const runConfig = JSON.parse(await readFile(path.join(runs, 'tiny_resnet-8_re', 'seed-1', 'config.json'), 'utf8'));
-  assert.deepEqual([runConfig.microBatch, runConfig.replicas], [2, 2]);
+  assert.deepEqual([runConfig.spec.microBatch, runConfig.runtime.threads], [2, 2]);
   const occ = path.join(root, 'occ');
   const evaluation = await cli(
     ['occlusion', `baseline=${path.join(runs, 'tiny_resnet-8_baseline', 'seed-1')}`, `re=${path.join(runs, 'tiny_resnet-8_re', 'seed-1')}`, '--levels', '0', '0.3', '0.6', '-o', occ],

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runExperiment } from '../../src/train/experiments/experiment.js';
-import { parseModels } from '../../src/train/experiments/grids.js';
+import { runExperiment } from '../../src/experiments/experiment.js';
+import { parseModels } from '../../src/experiments/grids.js';
 import { writeTinyDataset } from './tiny-data.js';
 
 test('fig3 trains baseline and RE per seed, then writes occlusion curves averaged over seeds (reused on rerun)', async () => {
@@ -18,7 +18,8 @@ test('fig3 trains baseline and RE per seed, then writes occlusion curves average
       models: parseModels(['resnet-8']),
       seeds: [1, 2],
       outDir: out,
-      budget: { epochs: 2, trainBatch: 8, testBatch: 8, workers: 0, backend: 'wasm' as const },
+      budget: { epochs: 2, trainBatch: 8 },
+      runtime: { testBatch: 8, workers: 0, backend: 'wasm' as const },
       occlusion: { levels: [0, 0.4, 0.8], seed: 3 },
     };
     const result = await runExperiment(options);

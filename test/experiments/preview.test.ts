@@ -5,9 +5,9 @@ import { imageView } from '../../src/core/image.js';
 import { RandomErasing } from '../../src/core/random-erasing.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { encodePng, renderGrid, upscaleFactor } from '../../src/train/experiments/image-grid.js';
-import { foregroundBox, objectAwarePreview, parseBoxes, randomBox } from '../../src/train/experiments/object-preview.js';
-import { erasingPreview, pickSamples } from '../../src/train/experiments/preview.js';
+import { encodePng, renderGrid, upscaleFactor } from '../../src/experiments/image-grid.js';
+import { foregroundBox, objectAwarePreview, parseBoxes, randomBox } from '../../src/experiments/object-preview.js';
+import { erasingPreview, pickSamples } from '../../src/experiments/erasing-preview.js';
 
 /** 12 images 6x6x1 of 3 classes; class k has a bright 2x2 square at (k, k) on black. */
 function squares(): Dataset {

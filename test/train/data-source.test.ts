@@ -1,31 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset } from '../../src/data/dataset.js';
-import { ConfigError, makeConfig, parseFill, validateConfig } from '../../src/train/config.js';
+import { OptionError } from '../../src/core/validate.js';
 import { subsetOf, trainPipelineOf } from '../../src/train/data-source.js';
+import { completeSpec, parseFill } from '../../src/train/run-spec.js';
 
 test('the training pipeline follows the run flags', () => {
-  const baseline = trainPipelineOf(makeConfig({ seed: 1, dataset: 'fashion-mnist', flip: false, crop: false }));
+  const baseline = trainPipelineOf(completeSpec({ seed: 1, dataset: 'fashion-mnist', flip: false, crop: false }));
   assert.equal(baseline.erasing, null, 'p = 0 is the baseline without erasing');
   assert.equal(baseline.flip, null);
   assert.equal(baseline.crop, null);
   assert.deepEqual(baseline.normalize, { mean: [0.1307], std: [0.3081] });
 
-  const erasing = trainPipelineOf(makeConfig({ seed: 1, dataset: 'cifar10', p: 0.5, sh: 0.3, preset: 'paper', fill: 'zero', noise: 0.1 }));
+  const erasing = trainPipelineOf(completeSpec({ seed: 1, dataset: 'cifar10', p: 0.5, sh: 0.3, preset: 'paper', fill: 'zero', noise: 0.1 }));
   assert.deepEqual(erasing.erasing, { preset: 'paper', options: { p: 0.5, sl: 0.02, sh: 0.3, r1: 0.3, fill: { kind: 'constant', value: 0 } } });
   assert.deepEqual(erasing.crop, { padding: 4 });
   assert.deepEqual(erasing.flip, { p: 0.5 });
   assert.deepEqual(erasing.noise, { fraction: 0.1 });
 });
 
-test('--fill names and numbers parse; anything else is refused naming --fill', () => {
+test('fill names and numbers parse; anything else is refused naming the option', () => {
   assert.deepEqual(parseFill('uniform'), { kind: 'uniform', per: 'pixel' });
   assert.deepEqual(parseFill('normal'), { kind: 'normal', per: 'pixel' });
   assert.deepEqual(parseFill('0.5'), { kind: 'constant', value: 0.5 });
-  assert.throws(() => parseFill(''), ConfigError);
-  assert.throws(() => validateConfig(makeConfig({ seed: 1, fill: 'mean-ish' })), /--fill: expected zero, uniform, normal or a number/);
-  assert.throws(() => validateConfig(makeConfig({ seed: 1, nesterov: true, momentum: 0 })), /--nesterov: requires --momentum > 0/);
-  assert.throws(() => validateConfig(makeConfig({ seed: -1 })), /--manual-seed/);
+  assert.throws(() => parseFill(''), OptionError);
+  assert.throws(() => completeSpec({ seed: 1, p: 0.5, fill: 'mean-ish' }), /run option fill: expected zero, uniform, normal or a number, got 'mean-ish'/);
+  assert.throws(() => completeSpec({ seed: 1, nesterov: true, momentum: 0 }), /run option nesterov: requires momentum > 0/);
+  assert.throws(() => completeSpec({ seed: -1 }), /run option seed: expected an integer in \[0, 4294967295\], got -1/);
 });
 
 test('subsets are seeded, in dataset order, and keep each image with its label', () => {

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { tf, tfl } from '../../src/tf/tf.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
-import { ConfigError, makeConfig, validateConfig } from '../../src/train/config.js';
 import { crossEntropy } from '../../src/train/metrics.js';
 import { isOutOfMemory, OutOfMemoryError } from '../../src/train/out-of-memory.js';
+import { completeSpec } from '../../src/train/run-spec.js';
 import { Sgd } from '../../src/train/sgd.js';
 import { trainStep } from '../../src/train/step.js';
 import { train } from '../../src/train/trainer.js';
@@ -132,30 +132,29 @@ test('numTensors stays flat across micro-batched steps, and the peak memory of a
   sgd.dispose();
 });
 
-test('--micro-batch is validated, naming the flag; larger than the batch is accepted', async () => {
-  for (const bad of [0, -2, 2.5]) {
-    assert.throws(() => validateConfig(makeConfig({ seed: 1, microBatch: bad })), (e: unknown) => e instanceof ConfigError && /^--micro-batch: expected a positive integer, got /.test(e.message));
+test('--micro-batch is validated, naming the flag; at most the batch; 64 by default', async () => {
+  for (const bad of [0, -2, 2.5, 17]) {
+    assert.throws(() => completeSpec({ seed: 1, trainBatch: 16, microBatch: bad }), /^OptionError: run option microBatch: expected an integer in \[1, 16\], got /);
   }
-  validateConfig(makeConfig({ seed: 1, trainBatch: 16, microBatch: 1000 }));
+  assert.equal(completeSpec({ seed: 1 }).microBatch, 64);
+  assert.equal(completeSpec({ seed: 1, trainBatch: 32 }).microBatch, 32);
   const dir = await tempDir();
   const { code, stderr } = await runCli(['train', '-c', `${dir}/run`, '--micro-batch', '0']);
   assert.notEqual(code, 0);
-  assert.match(stderr, /--micro-batch: expected a positive integer, got 0/);
+  assert.match(stderr, /--micro-batch: expected an integer in \[1, 128\], got 0/);
   assert.match((await runCli(['train', '--help'])).stdout, /--micro-batch <n>/);
 });
 
-test('the run config records --micro-batch; a resume keeps it unless given again', async () => {
+test('the run spec records --micro-batch; a resume keeps it and refuses another one', async () => {
   const dir = await tempDir();
-  const config = makeConfig({ seed: 3, epochs: 1, schedule: [], trainBatch: 16, microBatch: 5, checkpoint: dir });
+  const spec = { seed: 3, epochs: 1, schedule: [], trainBatch: 16, microBatch: 5 };
   const hooks = { data: tinyData(), buildModel: () => tinyModel() };
-  await train(config, hooks);
-  assert.equal(JSON.parse(await readFile(`${dir}/config.json`, 'utf8')).microBatch, 5);
-  assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).config.microBatch, 5);
-  const kept = await train({ ...config, microBatch: undefined, epochs: 2, resume: `${dir}/checkpoint.ckpt` }, hooks);
-  assert.equal(kept.config.microBatch, 5);
-  const changed = await train({ ...config, microBatch: 4, epochs: 3, resume: `${dir}/checkpoint.ckpt` }, hooks);
-  assert.equal(changed.config.microBatch, 4);
-  assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).config.microBatch, 4);
+  await train({ spec, runtime: { checkpoint: dir } }, hooks);
+  assert.equal(JSON.parse(await readFile(`${dir}/config.json`, 'utf8')).spec.microBatch, 5);
+  assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).spec.microBatch, 5);
+  const kept = await train({ resume: `${dir}/checkpoint.ckpt`, spec: { epochs: 2 } }, hooks);
+  assert.equal(kept.spec.microBatch, 5);
+  await assert.rejects(train({ resume: `${dir}/checkpoint.ckpt`, spec: { microBatch: 4, epochs: 3 } }, hooks), /run option microBatch: the checkpoint's run has 5, given 4/);
 });
 
 type ApplyKwargs = Parameters<ReturnType<typeof tinyModel>['apply']>[1];
@@ -190,17 +189,17 @@ test('a backend allocation failure stops the run with a clear error and keeps th
     };
     return model;
   };
-  const config = makeConfig({ seed: 3, epochs: 3, schedule: [], trainBatch: 16, microBatch: 8, checkpoint: dir });
+  const request = { spec: { seed: 3, epochs: 3, schedule: [], trainBatch: 16, microBatch: 8 }, runtime: { checkpoint: dir } };
   await assert.rejects(
-    train(config, { data: tinyData(), buildModel, onEpoch: () => void epochs++ }),
+    train(request, { data: tinyData(), buildModel, onEpoch: () => void epochs++ }),
     (e: unknown) =>
       e instanceof OutOfMemoryError &&
-      e.message === 'out of memory in a training step at batch 16 (micro-batch 8) on backend cpu: use --micro-batch (e.g. 32) or a smaller --train-batch',
+      e.message === 'out of memory in a training step at batch 16 (micro-batch 8) on backend cpu: start the run again with a smaller `microBatch` (e.g. 4) or `trainBatch`',
   );
   const saved = await loadCheckpoint(`${dir}/checkpoint.ckpt`);
   assert.equal(saved.epoch, 1);
   assert.equal(saved.partial, null);
-  assert.equal(new OutOfMemoryError(128, 'wasm', undefined).message, 'out of memory in a training step at batch 128 on backend wasm: use --micro-batch (e.g. 32) or a smaller --train-batch');
+  assert.equal(new OutOfMemoryError(128, 'wasm', 128).message, 'out of memory in a training step at batch 128 on backend wasm: start the run again with a smaller `microBatch` (e.g. 64) or `trainBatch`');
 });
 
 test('running out of memory in the test pass names the test batch and keeps the last checkpoint', async () => {
@@ -208,11 +207,11 @@ test('running out of memory in the test pass names the test batch and keeps the 
   let epochs = 0;
   // Inference fails from the second epoch on; training steps still succeed.
   const buildModel = () => failingModel((kwargs) => epochs >= 1 && kwargs?.training === false, () => new RangeError('Array buffer allocation failed'));
-  const config = makeConfig({ seed: 3, epochs: 3, schedule: [], trainBatch: 16, checkpoint: dir });
+  const request = { spec: { seed: 3, epochs: 3, schedule: [], trainBatch: 16 }, runtime: { checkpoint: dir } };
   await assert.rejects(
-    train(config, { data: tinyData(), buildModel, onEpoch: () => void epochs++ }),
+    train(request, { data: tinyData(), buildModel, onEpoch: () => void epochs++ }),
     (e: unknown) =>
-      e instanceof OutOfMemoryError && e.message === 'out of memory in a test pass at batch 12 on backend cpu: use a smaller --test-batch',
+      e instanceof OutOfMemoryError && e.message === 'out of memory in a test pass at batch 12 on backend cpu: use a smaller `testBatch`',
   );
   assert.equal((await loadCheckpoint(`${dir}/checkpoint.ckpt`)).epoch, 1);
 });

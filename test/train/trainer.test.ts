@@ -4,16 +4,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import { tf } from '../../src/tf/tf.js';
 import { CheckpointError, loadCheckpoint } from '../../src/train/checkpoint.js';
-import { makeConfig, type TrainConfig } from '../../src/train/config.js';
 import { NonFiniteLossError, type BatchSource } from '../../src/train/passes.js';
-import { train, type TrainHooks } from '../../src/train/trainer.js';
+import { completeSpec, specHash, type RunSpec } from '../../src/train/run-spec.js';
+import { train, type TrainHooks, type TrainRequest } from '../../src/train/trainer.js';
 import { WriteError } from '../../src/train/atomic-write.js';
 import { tempDir, tinyData, tinyModel } from './fixtures.js';
 
 await tf.setBackend('cpu');
 
-const config = (dir: string, extra: Partial<TrainConfig> = {}) =>
-  makeConfig({ seed: 7, epochs: 3, schedule: [2], lr: 0.05, weightDecay: 1e-3, nesterov: true, checkpoint: dir, ...extra });
+const spec = (extra: RunSpec = {}): RunSpec => ({ seed: 7, epochs: 3, schedule: [2], lr: 0.05, weightDecay: 1e-3, nesterov: true, ...extra });
+const config = (dir: string, extra: RunSpec = {}, resume?: string): TrainRequest => ({ spec: spec(extra), runtime: { checkpoint: dir }, ...(resume ? { resume } : {}) });
 const hooks = (extra: Partial<TrainHooks> = {}): TrainHooks => ({ data: tinyData(), buildModel: () => tinyModel(), ...extra });
 
 /** Wrap a source so `onBatch(epoch, index)` runs as each batch is handed out. */
@@ -53,7 +53,11 @@ test('a run writes every artifact, well-formed', async () => {
   assert.equal(result.bestAcc, Math.max(...metrics.map((m) => m.testTop1)));
   assert.ok(metrics.every((m) => m.testTop5 >= m.testTop1 && Number.isFinite(m.trainLoss)));
 
-  assert.deepEqual(JSON.parse(await readFile(`${dir}/config.json`, 'utf8')), config(dir));
+  const description = JSON.parse(await readFile(`${dir}/config.json`, 'utf8'));
+  assert.deepEqual(description.spec, completeSpec(spec()));
+  assert.equal(description.runId, specHash(completeSpec(spec())));
+  assert.equal(result.runId, description.runId);
+  assert.equal(description.erasing, null);
   assert.equal((await readFile(`${dir}/seed.txt`, 'utf8')).trim(), '7');
   const png = PNG.sync.read(await readFile(`${dir}/curves.png`));
   assert.ok(png.width > 400 && png.height > 200);
@@ -87,7 +91,7 @@ for (const dropout of [0, 0.3]) {
     assert.equal(mid.partial?.batches, 2);
     assert.equal(mid.dropoutRng.length, dropout > 0 ? 1 : 0);
 
-    const resumed = await train(config(split, { resume: `${split}/checkpoint.ckpt` }), hooks({ buildModel: model }));
+    const resumed = await train(config(split, {}, `${split}/checkpoint.ckpt`), hooks({ buildModel: model }));
     assert.equal(resumed.interrupted, false);
     const a = await loadCheckpoint(`${whole}/checkpoint.ckpt`);
     const b = await loadCheckpoint(`${split}/checkpoint.ckpt`);
@@ -104,7 +108,7 @@ test('resume from an epoch boundary can extend the run with more epochs', async 
   await train(config(whole), hooks());
   const split = await tempDir();
   await train(config(split, { epochs: 2 }), hooks());
-  const resumed = await train(config(split, { epochs: 3, resume: `${split}/checkpoint.ckpt` }), hooks());
+  const resumed = await train(config(split, { epochs: 3 }, `${split}/checkpoint.ckpt`), hooks());
   assert.equal(resumed.epochs, 3);
   const a = await loadCheckpoint(`${whole}/checkpoint.ckpt`);
   const b = await loadCheckpoint(`${split}/checkpoint.ckpt`);
@@ -157,7 +161,7 @@ test('a corrupt, truncated or foreign checkpoint is refused with a clear error',
   for (const [name, content, message] of cases) {
     const file = `${dir}/${name}.ckpt`;
     await writeFile(file, content);
-    await assert.rejects(train(config(dir, { resume: file }), hooks()), (error: unknown) => {
+    await assert.rejects(train(config(dir, {}, file), hooks()), (error: unknown) => {
       assert.ok(error instanceof CheckpointError, name);
       assert.match(error.message, new RegExp(`${name}\\.ckpt`));
       assert.match(error.message, message);
@@ -165,4 +169,19 @@ test('a corrupt, truncated or foreign checkpoint is refused with a clear error',
     });
   }
   await assert.rejects(loadCheckpoint(`${dir}/missing.ckpt`), /missing\.ckpt: cannot be read/);
+});
+
+test('the one resume rule: the checkpoint\'s spec, its epochs unless given; a changed value is refused naming it', async () => {
+  const dir = await tempDir();
+  await train(config(dir, { epochs: 1 }), hooks());
+  const file = `${dir}/checkpoint.ckpt`;
+  // Through the API with no spec, the run keeps the checkpoint's 1 epoch (not the 300 of the defaults).
+  const kept = await train({ resume: file }, hooks());
+  assert.equal(kept.spec.epochs, 1);
+  assert.equal(kept.epochs, 1);
+  assert.deepEqual(kept.spec, completeSpec(spec({ epochs: 1 })));
+  await assert.rejects(train({ resume: file, spec: { lr: 0.5 } }, hooks()), /run option lr: the checkpoint's run has 0\.05, given 0\.5; a resumed run keeps the settings it started with/);
+  await assert.rejects(train({ resume: file, spec: { epochs: 0 } }, hooks()), /run option epochs: expected an integer >= 1, got 0/);
+  const extended = await train({ resume: file, spec: { epochs: 2, lr: 0.05 } }, hooks());
+  assert.equal(extended.epochs, 2);
 });

@@ -4,34 +4,26 @@
  * paper's figures beside ours. Budget flags scale every run; the results say which budget was used.
  */
 import path from 'node:path';
-import { Command, Option } from 'commander';
-import { BACKENDS, PRESETS, type Backend, type Preset } from '../../train/config.js';
+import type { Command } from 'commander';
+import type { GridBudget } from '../../experiments/train-executor.js';
+import type { RunRuntime } from '../../train/run-runtime.js';
 import { interruptSignal } from '../interrupt.js';
-import { integer, integers, number, numbers } from '../options.js';
+import { integer, integers, numbers } from '../options.js';
+import { addRunFlags, givenRunFields, type RunField } from '../run-flags.js';
+
+/** Spec fields every run of a grid shares: the budget (erasing ones for the RE runs). */
+const BUDGET_FIELDS = [
+  'preset', 'sl', 'sh', 'r1', 'fill', 'epochs', 'schedule', 'gamma', 'lr', 'momentum', 'weightDecay', 'nesterov', 'labelSmoothing',
+  'trainBatch', 'microBatch', 'trainSubset', 'testSubset',
+] as const satisfies ReadonlyArray<keyof GridBudget>;
+/** How the runs execute. */
+const GRID_RUNTIME_FIELDS = ['threads', 'workers', 'backend', 'dataDir', 'testBatch'] as const satisfies ReadonlyArray<RunField>;
 
 interface ExperimentFlags {
   datasets?: string[];
   models?: string[];
   seeds: number[];
   out?: string;
-  epochs?: number;
-  schedule?: number[];
-  gamma?: number;
-  lr?: number;
-  momentum?: number;
-  weightDecay?: number;
-  nesterov?: boolean;
-  labelSmoothing?: number;
-  trainBatch?: number;
-  microBatch?: number;
-  replicas?: number;
-  testBatch?: number;
-  trainSubset?: number;
-  testSubset?: number;
-  preset?: Preset;
-  workers?: number;
-  backend?: Backend;
-  dataDir?: string;
   levels?: number[];
   occlusionSeed: number;
   occlusionSubset?: number;
@@ -41,48 +33,29 @@ function strings(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').filter(Boolean)];
 }
 
-/** The budget flags that were given (unset ones keep the paper's defaults). */
-function budgetOf(flags: ExperimentFlags) {
-  const budget = {
-    epochs: flags.epochs,
-    schedule: flags.schedule,
-    gamma: flags.gamma,
-    lr: flags.lr,
-    momentum: flags.momentum,
-    weightDecay: flags.weightDecay,
-    nesterov: flags.nesterov,
-    labelSmoothing: flags.labelSmoothing,
-    trainBatch: flags.trainBatch,
-    microBatch: flags.microBatch,
-    replicas: flags.replicas,
-    testBatch: flags.testBatch,
-    trainSubset: flags.trainSubset,
-    testSubset: flags.testSubset,
-    preset: flags.preset,
-    workers: flags.workers,
-    backend: flags.backend,
-    dataDir: flags.dataDir,
-  };
-  return Object.fromEntries(Object.entries(budget).filter(([, v]) => v !== undefined));
-}
-
-async function experiment(name: string, flags: ExperimentFlags): Promise<void> {
-  const [{ buildGrid, DEFAULT_CHOICE, parseExperiment, parseModels }, { runExperiment }, { GridInterrupted }, { checkLevels, DEFAULT_LEVELS }, { validateConfig, makeConfig }] =
+async function experiment(name: string, flags: ExperimentFlags, cmd: Command): Promise<void> {
+  const [{ buildGrid, DEFAULT_CHOICE, parseExperiment, parseModels }, { runExperiment }, { GridInterrupted, runSpec }, { checkLevels, DEFAULT_LEVELS }, { completeSpec }, { checkSeeds }, { completeRuntime }, { withSchedule }] =
     await Promise.all([
-      import('../../train/experiments/grids.js'),
-      import('../../train/experiments/experiment.js'),
-      import('../../train/experiments/train-executor.js'),
+      import('../../experiments/grids.js'),
+      import('../../experiments/experiment.js'),
+      import('../../experiments/train-executor.js'),
       import('../../train/occlusion.js'),
-      import('../../train/config.js'),
+      import('../../train/run-spec.js'),
+      import('../../experiments/runner.js'),
+      import('../../train/run-runtime.js'),
+      import('../../experiments/budget.js'),
     ]);
   const experimentName = parseExperiment(name);
   const choice = DEFAULT_CHOICE[experimentName];
   const datasets = flags.datasets ?? choice.datasets;
   const models = parseModels(flags.models ?? choice.models);
-  const budget = budgetOf(flags);
-  // Validate the budget before any work: a config of the first run with these flags.
-  validateConfig(makeConfig({ ...budget, seed: flags.seeds[0] ?? 0, schedule: flags.schedule ?? [] }));
-  buildGrid(experimentName, { datasets, models });
+  const budget = givenRunFields(cmd, BUDGET_FIELDS) as GridBudget;
+  const runtime = givenRunFields(cmd, GRID_RUNTIME_FIELDS) as Omit<RunRuntime, 'checkpoint'>;
+  checkSeeds(flags.seeds);
+  const grid = buildGrid(experimentName, { datasets, models });
+  // Every run's spec is checked before any work.
+  for (const run of grid.runs) completeSpec(runSpec(run, flags.seeds[0], withSchedule(budget)));
+  completeRuntime(runtime);
   const levels = flags.levels ?? DEFAULT_LEVELS;
   checkLevels(levels);
   const interrupt = interruptSignal('Stopping after the current batch to save a checkpoint (Ctrl-C again to quit at once)...');
@@ -94,7 +67,8 @@ async function experiment(name: string, flags: ExperimentFlags): Promise<void> {
       seeds: flags.seeds,
       outDir: flags.out ?? path.join('results', experimentName),
       budget,
-      occlusion: experimentName === 'fig3' ? { levels, seed: flags.occlusionSeed, testSubset: flags.occlusionSubset, backend: flags.backend, dataDir: flags.dataDir } : undefined,
+      runtime,
+      occlusion: experimentName === 'fig3' ? { levels, seed: flags.occlusionSeed, testSubset: flags.occlusionSubset, backend: runtime.backend, dataDir: runtime.dataDir } : undefined,
       progress: 'auto',
       signal: interrupt.signal,
       log: (line) => console.log(line),
@@ -112,34 +86,18 @@ async function experiment(name: string, flags: ExperimentFlags): Promise<void> {
 
 /** Add the `experiment` subcommand. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('experiment')
     .description("run one of the paper's experiments as a resumable grid of training runs, mean ± std over seeds, beside the paper's figures")
     .argument('<name>', 'table1 (baseline vs RE) | table4 (RE vs dropout and random noise) | table5 (flip / crop / erase combinations) | fig3 (occlusion)')
     .option('-d, --datasets <names...>', "datasets (names or folders; default: the paper's for the experiment)", strings)
     .option('-m, --models <names...>', "models: resnet-<depth>, preresnet18, wrn-<depth>-<widen>, resnext-<depth>-<card>-<width> (default: the paper's)", strings)
-    .option('--seeds <n...>', 'seeds; one run per configuration and seed', integers, undefined)
+    .option('--seeds <n...>', 'seeds; one run per configuration and seed (default: 1 2 3 4 5)', integers)
     .option('-o, --out <dir>', 'results folder (default results/<name>); rerun with the same folder to resume')
-    .option('--epochs <n>', 'epochs per run (default 300, the paper\'s)', integer)
-    .option('--schedule <epochs...>', 'LR drop epochs (default: 50% and 75% of --epochs, as 150/225 of 300)', integers)
-    .option('--gamma <g>', 'LR multiplier at each --schedule epoch (default 0.1)', number)
-    .option('--lr <rate>', 'initial learning rate (default 0.1)', number)
-    .option('--momentum <m>', 'SGD momentum (default 0.9)', number)
-    .option('--weight-decay <wd>', 'weight decay (default 5e-4)', number)
-    .option('--nesterov', 'Nesterov momentum')
-    .option('--label-smoothing <eps>', 'label smoothing (default 0)', number)
-    .option('--train-batch <n>', 'training batch size (default 128)', integer)
-    .option('--micro-batch <n>', 'split each training batch into micro-batches of at most n images (less memory; see train --help)', integer)
-    .option('--replicas <n>', 'data-parallel replicas per run, one per core (see train --help; default 1)', integer)
-    .option('--test-batch <n>', 'test batch size (default 100)', integer)
-    .option('--train-subset <n>', 'train each run on a seeded random subset of n training images', integer)
-    .option('--test-subset <n>', 'evaluate each run on a seeded random subset of n test images', integer)
-    .addOption(new Option('--preset <name>', 'Random Erasing preset of the RE runs (default reference)').choices(PRESETS))
-    .option('-j, --workers <n>', 'data loading worker threads per run (default 2)', integer)
-    .addOption(new Option('--backend <name>', 'TF.js backend (default: the fastest available)').choices(BACKENDS))
-    .option('--data-dir <dir>', 'where datasets are looked up')
     .option('--levels <fractions...>', 'fig3: occlusion levels (default 0 0.1 ... 0.8)', numbers)
     .option('--occlusion-seed <n>', 'fig3: seed of the occluding rectangles', integer, 0)
-    .option('--occlusion-subset <n>', 'fig3: evaluate occlusion on a seeded subset of n test images', integer)
-    .action(async (name: string, flags: ExperimentFlags) => experiment(name, { ...flags, seeds: flags.seeds ?? [1, 2, 3, 4, 5] }));
+    .option('--occlusion-subset <n>', 'fig3: evaluate occlusion on a seeded subset of n test images', integer);
+  addRunFlags(cmd, [...BUDGET_FIELDS, ...GRID_RUNTIME_FIELDS]).action(async (name: string, flags: ExperimentFlags, command: Command) =>
+    experiment(name, { ...flags, seeds: flags.seeds ?? [1, 2, 3, 4, 5] }, command),
+  );
 }

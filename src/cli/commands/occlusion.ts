@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { BACKENDS, type Backend } from '../../train/config.js';
+import { BACKENDS, type BackendName } from '../../tf/backend.js';
 import { integer, numbers } from '../options.js';
 
 interface OcclusionFlags {
@@ -14,7 +14,7 @@ interface OcclusionFlags {
   testSubset?: number;
   testBatch?: number;
   dataDir?: string;
-  backend?: Backend;
+  backend?: BackendName;
   out: string;
   json: boolean;
 }
@@ -40,7 +40,7 @@ async function occlusion(args: string[], flags: OcclusionFlags): Promise<void> {
   if (repeated) throw new Error(`two checkpoints are labelled '${repeated}'; name them as label=path`);
   const [{ evaluateOcclusion, checkLevels, DEFAULT_LEVELS }, { writeOcclusionReport }] = await Promise.all([
     import('../../train/occlusion.js'),
-    import('../../train/occlusion-report.js'),
+    import('../../experiments/occlusion-report.js'),
   ]);
   const levels = flags.levels ?? DEFAULT_LEVELS;
   checkLevels(levels);

@@ -4,13 +4,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import { PRESET_NAMES, type PresetName } from '../../core/presets.js';
 import { integer, integers, number } from '../options.js';
 
 interface PreviewFlags {
   dataset: string;
   split: 'train' | 'test';
   dataDir?: string;
-  preset: 'reference' | 'paper' | 'torchvision' | 'timm';
+  preset: PresetName;
   p: number;
   sl?: number;
   sh?: number;
@@ -30,9 +31,9 @@ async function preview(flags: PreviewFlags): Promise<void> {
   const [{ loadDataset }, { RandomErasing }, grid, samples, objects] = await Promise.all([
     import('../../data/load.js'),
     import('../../core/random-erasing.js'),
-    import('../../train/experiments/image-grid.js'),
-    import('../../train/experiments/preview.js'),
-    import('../../train/experiments/object-preview.js'),
+    import('../../experiments/image-grid.js'),
+    import('../../experiments/erasing-preview.js'),
+    import('../../experiments/object-preview.js'),
   ]);
   const overrides = Object.fromEntries(
     Object.entries({ p: flags.p, sl: flags.sl, sh: flags.sh, r1: flags.r1 }).filter(([, v]) => v !== undefined),
@@ -60,7 +61,7 @@ export function register(program: Command): void {
     .option('-d, --dataset <name>', 'fashionmnist | cifar10 | cifar100 | path of a PNG folder dataset', 'fashionmnist')
     .addOption(new Option('--split <split>', 'dataset split').choices(['train', 'test']).default('train'))
     .option('--data-dir <dir>', 'where datasets are looked up')
-    .addOption(new Option('--preset <name>', 'Random Erasing preset').choices(['reference', 'paper', 'torchvision', 'timm']).default('paper'))
+    .addOption(new Option('--preset <name>', 'Random Erasing preset').choices(PRESET_NAMES).default('paper'))
     .option('--p <prob>', 'erasing probability (default 1 so every erased row shows erasing; training uses 0.5)', number, 1)
     .option('--sl <area>', "smallest erased area fraction (default: the preset's)", number)
     .option('--sh <area>', "largest erased area fraction (default: the preset's)", number)
