@@ -105,7 +105,7 @@ test('the report holds CSV, markdown with the budget and paper figures, and a PN
     assert.match(summary[1], /^fashion-mnist_resnet-20_baseline,fashion-mnist,ResNet-20,Baseline,3 4,15\.5000,0\.7071,14\.5000,0\.7071,4\.39,0\.08$/);
     const md = await readFile(files.markdown, 'utf8');
     assert.match(md, /Budget: 2 epochs, schedule 1/);
-    assert.match(md, /\| fashion-mnist \| ResNet-20 \| Random Erasing \| 2 \| 13\.50 ± 0\.71 \| 12\.50 ± 0\.71 \| 4\.02 \|/);
+    assert.match(md, /\| fashion-mnist \| ResNet-20 \| Random Erasing \| 2 \| 13\.50 ± 0\.71 \| 12\.50 ± 0\.71 \| 4\.02 ± 0\.07 \|/);
     const png = await readFile(files.chart.png);
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
     assert.match(await readFile(files.chart.svg, 'utf8'), /<svg/);
