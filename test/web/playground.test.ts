@@ -197,7 +197,7 @@ describe('playground in Chromium', { skip }, () => {
   test('invalid settings show an error naming the option instead of failing', async () => {
     await page.fill('#opt-sl', '0.9');
     await page.waitForFunction(() => /sl/.test(document.querySelector('#settings-error')?.textContent ?? ''));
-    assert.match(await page.textContent('#settings-error') ?? '', /option sl must be <= sh/);
+    assert.match(await page.textContent('#settings-error') ?? '', /option sl: expected a number <= sh/);
     await setField('#opt-sl', '0.02');
     assert.equal(await page.textContent('#settings-error'), '');
   });
