@@ -8,15 +8,26 @@
 export type AspectSampling = 'uniform' | 'log-uniform';
 
 /**
- * `size-first`: draw the size, test that it fits, then draw the corner uniformly among the valid
- * positions (reference code, torchvision, timm). `position-first`: draw size and corner together and
- * retry until the region fits (Algorithm 1 of the paper, literally).
+ * How a region's size is drawn. `area-aspect`: an area fraction in [sl, sh] and an aspect ratio in
+ * [r1, r2] (the paper and every Python implementation). `per-side` (Keras 3): each side's fraction of
+ * the image side is the square root of its own uniform draw in [sl, sh], width first, then height;
+ * r1, r2 and aspectSampling do not apply.
  */
-export type Placement = 'size-first' | 'position-first';
+export type SizeSampling = 'area-aspect' | 'per-side';
 
 /**
- * Fit test. size-first: `strict` accepts h < H and w < W, `inclusive` accepts h <= H and w <= W.
- * position-first: `strict` accepts top + h < H and left + w < W, `inclusive` top + h <= H, left + w <= W.
+ * `size-first`: draw the size, test that it fits, then draw the corner uniformly among the valid
+ * positions (reference code, torchvision, timm). `position-first`: draw size and corner together and
+ * retry until the region fits (Algorithm 1 of the paper, literally). `continuous` (Keras 3): sides are
+ * real numbers (no rounding), the start on each axis is uniform in [0, side of image - side of
+ * region], and the region covers the pixels whose index i satisfies start <= i < start + side.
+ */
+export type Placement = 'size-first' | 'position-first' | 'continuous';
+
+/**
+ * Fit test. size-first and continuous: `strict` accepts h < H and w < W, `inclusive` accepts h <= H
+ * and w <= W. position-first: `strict` accepts top + h < H and left + w < W, `inclusive` top + h <= H,
+ * left + w <= W.
  */
 export type FitTest = 'strict' | 'inclusive';
 
@@ -55,13 +66,15 @@ export type Fill =
       readonly std?: number;
       /** Default `pixel`. */
       readonly per?: FillGranularity;
+      /** Clamp every drawn value to [low, high] (Keras 3 clips its noise to `value_range`). */
+      readonly clip?: readonly [low: number, high: number];
     };
 
 /** All options of a Random Erasing transform. */
 export interface RandomErasingOptions {
   /** Probability that an image is erased, in [0, 1]. */
   readonly p: number;
-  /** Smallest erased area as a fraction of the image, in (0, sh]. */
+  /** Smallest erased area as a fraction of the image, in (0, sh] (per-side: [0, sh], per side, squared). */
   readonly sl: number;
   /** Largest erased area as a fraction of the image, in [sl, 1]. */
   readonly sh: number;
@@ -70,6 +83,8 @@ export interface RandomErasingOptions {
   /** Largest aspect ratio; default 1 / r1. */
   readonly r2?: number;
   readonly aspectSampling: AspectSampling;
+  /** Default `area-aspect`. */
+  readonly sizeSampling?: SizeSampling;
   readonly placement: Placement;
   readonly fit: FitTest;
   readonly rounding: Rounding;
@@ -85,6 +100,7 @@ export interface RandomErasingOptions {
 /** Options with every default applied and every value checked. */
 export interface ResolvedOptions extends RandomErasingOptions {
   readonly r2: number;
+  readonly sizeSampling: SizeSampling;
   readonly maxCount: number;
 }
 
@@ -106,6 +122,12 @@ function checkOneOf<T extends string>(name: string, value: T, allowed: readonly 
 function checkInteger(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) fail(name, value, `an integer >= ${min}`);
   return value;
+}
+
+function checkClip(clip: readonly number[]): void {
+  if (!Array.isArray(clip) || clip.length !== 2) fail('fill.clip', clip, 'a pair [low, high]');
+  const low = checkFinite('fill.clip[0]', clip[0]);
+  if (checkFinite('fill.clip[1]', clip[1]) < low) fail('fill.clip[1]', clip[1], `>= fill.clip[0] (${low})`);
 }
 
 /** Check a fill's values; errors name the option and the value. */
@@ -131,6 +153,7 @@ export function checkFill(fill: Fill): Fill {
       checkFinite('fill.mean', fill.mean ?? 0);
       if (checkFinite('fill.std', fill.std ?? 1) < 0) fail('fill.std', fill.std, '>= 0');
       checkOneOf('fill.per', fill.per ?? 'pixel', ['pixel', 'channel']);
+      if (fill.clip !== undefined) checkClip(fill.clip);
       return fill;
     }
     default:
@@ -142,8 +165,9 @@ export function checkFill(fill: Fill): Fill {
 export function resolveOptions(options: RandomErasingOptions): ResolvedOptions {
   const p = checkFinite('p', options.p);
   if (p < 0 || p > 1) fail('p', p, 'in [0, 1]');
+  const sizeSampling = checkOneOf('sizeSampling', options.sizeSampling ?? 'area-aspect', ['area-aspect', 'per-side']);
   const sl = checkFinite('sl', options.sl);
-  if (sl <= 0) fail('sl', sl, '> 0');
+  if (sizeSampling === 'per-side' ? sl < 0 : sl <= 0) fail('sl', sl, sizeSampling === 'per-side' ? '>= 0' : '> 0');
   const sh = checkFinite('sh', options.sh);
   if (sh > 1) fail('sh', sh, '<= 1');
   if (sl > sh) fail('sl', sl, `<= sh (${sh})`);
@@ -161,7 +185,8 @@ export function resolveOptions(options: RandomErasingOptions): ResolvedOptions {
     r1,
     r2,
     aspectSampling: checkOneOf('aspectSampling', options.aspectSampling, ['uniform', 'log-uniform']),
-    placement: checkOneOf('placement', options.placement, ['size-first', 'position-first']),
+    sizeSampling,
+    placement: checkOneOf('placement', options.placement, ['size-first', 'position-first', 'continuous']),
     fit: checkOneOf('fit', options.fit, ['strict', 'inclusive']),
     rounding: checkOneOf('rounding', options.rounding, ['half-even', 'half-up', 'floor']),
     maxAttempts,

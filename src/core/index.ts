@@ -3,6 +3,7 @@ export * from './rng.js';
 export * from './image.js';
 export * from './erasing-options.js';
 export * from './presets.js';
+export * from './keras.js';
 export { regionSides, roundHalfEven, type Region } from './region-sampler.js';
 export type { PixelDtype } from './fill.js';
 export * from './random-erasing.js';
