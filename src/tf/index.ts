@@ -4,3 +4,4 @@ export { registerTrainingKernels } from './kernels/index.js';
 export * from './random-erasing-op.js';
 export { profileKernels, type KernelTime } from './kernel-profile.js';
 export { tf, tfl } from './tf.js';
+export * from './random-erasing-layer.js';
