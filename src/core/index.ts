@@ -12,3 +12,4 @@ export * from './object-aware.js';
 export * from './occlusion.js';
 export * from './noise.js';
 export { normalKernelName, type NormalKernelName } from './ziggurat-kernel.js';
+export * from './targets.js';
