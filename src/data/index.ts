@@ -10,4 +10,5 @@ export * from './archive.js';
 export * from './pipeline.js';
 export * from './batch.js';
 export * from './loader.js';
+export * from './tf-dataset.js';
 export * from './stats.js';

@@ -9,6 +9,8 @@ import { Rng } from '../core/rng.js';
 import { createBatchFiller, type Batch, type BatchFiller } from './batch.js';
 import type { Dataset } from './dataset.js';
 import type { PipelineConfig } from './pipeline.js';
+import { epochDataset, type TensorBatch, type TfDatasetOptions } from './tf-dataset.js';
+import type { tfd } from '../tf/tf.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Options of {@link createLoader}. */
@@ -33,6 +35,11 @@ export interface Loader {
   readonly batchesPerEpoch: number;
   /** The batches of epoch `e` (an integer >= 0), in order. */
   epoch(e: number): AsyncIterable<Batch>;
+  /**
+   * The loader as a `tf.data.Dataset` of `{ xs, ys }` batches for `model.fitDataset`: iteration k
+   * is epoch `firstEpoch + k` (see tf-dataset.ts).
+   */
+  toTfDataset(options?: TfDatasetOptions): tfd.Dataset<TensorBatch>;
   close(): Promise<void>;
 }
 
@@ -133,7 +140,7 @@ export function createLoader(options: LoaderOptions): Loader {
     : null;
   const batches = dropLast ? Math.floor(dataset.count / batchSize) : Math.ceil(dataset.count / batchSize);
   let closed = false;
-  return {
+  const loader: Loader = {
     batchesPerEpoch: batches,
     epoch(e: number): AsyncIterable<Batch> {
       checkPositiveInt('epoch', e, 0);
@@ -141,9 +148,13 @@ export function createLoader(options: LoaderOptions): Loader {
       const plan = { epoch: e, order: epochOrder(dataset.count, shuffle, seed, e), batches, batchSize };
       return pool ? parallelEpoch(pool, plan, workers * prefetch, shape) : inlineEpoch(fill, plan, () => closed);
     },
+    toTfDataset(tfOptions?: TfDatasetOptions) {
+      return epochDataset(loader, dataset.classNames.length, tfOptions);
+    },
     async close(): Promise<void> {
       closed = true;
       await pool?.close();
     },
   };
+  return loader;
 }
