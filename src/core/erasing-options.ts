@@ -9,15 +9,26 @@ import { Validator } from './validate.js';
 export type AspectSampling = 'uniform' | 'log-uniform';
 
 /**
- * `size-first`: draw the size, test that it fits, then draw the corner uniformly among the valid
- * positions (reference code, torchvision, timm). `position-first`: draw size and corner together and
- * retry until the region fits (Algorithm 1 of the paper, literally).
+ * How a region's size is drawn. `area-aspect`: an area fraction in [sl, sh] and an aspect ratio in
+ * [r1, r2] (the paper and every Python implementation). `per-side` (Keras 3): each side's fraction of
+ * the image side is the square root of its own uniform draw in [sl, sh], width first, then height;
+ * r1, r2 and aspectSampling do not apply.
  */
-export type Placement = 'size-first' | 'position-first';
+export type SizeSampling = 'area-aspect' | 'per-side';
 
 /**
- * Fit test. size-first: `strict` accepts h < H and w < W, `inclusive` accepts h <= H and w <= W.
- * position-first: `strict` accepts top + h < H and left + w < W, `inclusive` top + h <= H, left + w <= W.
+ * `size-first`: draw the size, test that it fits, then draw the corner uniformly among the valid
+ * positions (reference code, torchvision, timm). `position-first`: draw size and corner together and
+ * retry until the region fits (Algorithm 1 of the paper, literally). `continuous` (Keras 3): sides are
+ * real numbers (no rounding), the start on each axis is uniform in [0, side of image - side of
+ * region], and the region covers the pixels whose index i satisfies start <= i < start + side.
+ */
+export type Placement = 'size-first' | 'position-first' | 'continuous';
+
+/**
+ * Fit test. size-first and continuous: `strict` accepts h < H and w < W, `inclusive` accepts h <= H
+ * and w <= W. position-first: `strict` accepts top + h < H and left + w < W, `inclusive` top + h <= H,
+ * left + w <= W.
  */
 export type FitTest = 'strict' | 'inclusive';
 
@@ -56,13 +67,15 @@ export type Fill =
       readonly std?: number;
       /** Default `pixel`. */
       readonly per?: FillGranularity;
+      /** Clamp every drawn value to [low, high] (Keras 3 clips its noise to `value_range`). */
+      readonly clip?: readonly [low: number, high: number];
     };
 
 /** All options of a Random Erasing transform. */
 export interface RandomErasingOptions {
   /** Probability that an image is erased, in [0, 1]. */
   readonly p: number;
-  /** Smallest erased area as a fraction of the image, in (0, sh]. */
+  /** Smallest erased area as a fraction of the image, in (0, sh] (per-side: [0, sh], per side, squared). */
   readonly sl: number;
   /** Largest erased area as a fraction of the image, in [sl, 1]. */
   readonly sh: number;
@@ -71,6 +84,8 @@ export interface RandomErasingOptions {
   /** Largest aspect ratio; default 1 / r1. */
   readonly r2?: number;
   readonly aspectSampling: AspectSampling;
+  /** Default `area-aspect`. */
+  readonly sizeSampling?: SizeSampling;
   readonly placement: Placement;
   readonly fit: FitTest;
   readonly rounding: Rounding;
@@ -86,10 +101,17 @@ export interface RandomErasingOptions {
 /** Options with every default applied and every value checked. */
 export interface ResolvedOptions extends RandomErasingOptions {
   readonly r2: number;
+  readonly sizeSampling: SizeSampling;
   readonly maxCount: number;
 }
 
 const v = new Validator('random erasing option');
+
+function checkClip(clip: readonly number[]): void {
+  if (!Array.isArray(clip) || clip.length !== 2) v.fail('fill.clip', 'a pair [low, high]', clip);
+  const low = v.number(clip[0], 'fill.clip[0]');
+  v.number(clip[1], 'fill.clip[1]', { min: low });
+}
 
 /** Check a fill's values; errors name the option and the value. */
 export function checkFill(fill: Fill): Fill {
@@ -112,6 +134,7 @@ export function checkFill(fill: Fill): Fill {
       v.number(fill.mean ?? 0, 'fill.mean');
       v.number(fill.std ?? 1, 'fill.std', { min: 0 });
       v.oneOf(fill.per ?? 'pixel', 'fill.per', ['pixel', 'channel']);
+      if (fill.clip !== undefined) checkClip(fill.clip);
       return fill;
     }
     default:
@@ -122,8 +145,9 @@ export function checkFill(fill: Fill): Fill {
 /** Apply defaults and check every option; errors name the option and the value. */
 export function resolveOptions(options: RandomErasingOptions): ResolvedOptions {
   const p = v.number(options.p, 'p', { min: 0, max: 1 });
+  const sizeSampling = v.oneOf(options.sizeSampling ?? 'area-aspect', 'sizeSampling', ['area-aspect', 'per-side']);
   const sh = v.number(options.sh, 'sh', { min: 0, max: 1, minExclusive: true });
-  const sl = v.number(options.sl, 'sl', { min: 0, minExclusive: true });
+  const sl = v.number(options.sl, 'sl', { min: 0, minExclusive: sizeSampling !== 'per-side' });
   v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
   const r1 = v.number(options.r1, 'r1', { min: 0, minExclusive: true });
   const r2 = v.number(options.r2 ?? 1 / r1, 'r2');
@@ -138,7 +162,8 @@ export function resolveOptions(options: RandomErasingOptions): ResolvedOptions {
     r1,
     r2,
     aspectSampling: v.oneOf(options.aspectSampling, 'aspectSampling', ['uniform', 'log-uniform']),
-    placement: v.oneOf(options.placement, 'placement', ['size-first', 'position-first']),
+    sizeSampling,
+    placement: v.oneOf(options.placement, 'placement', ['size-first', 'position-first', 'continuous']),
     fit: v.oneOf(options.fit, 'fit', ['strict', 'inclusive']),
     rounding: v.oneOf(options.rounding, 'rounding', ['half-even', 'half-up', 'floor']),
     maxAttempts,

@@ -80,21 +80,33 @@ function bytePixels(): PixelWriter {
   };
 }
 
-/** Normal noise (ziggurat, see ziggurat-kernel.ts). */
-function normalFloatPixels(mean: number, std: number): PixelWriter {
-  return (out, span, rng) =>
-    drawNormals(rng, spanSize(span), mean, std, (values, first, count) => copyRows(out, values, span, first, count));
+type NormalFill = Extract<Fill, { kind: 'normal' }>;
+
+/** The clamp range of a normal fill for a dtype: its clip, within 0..255 for uint8. */
+function normalBounds(fill: NormalFill, dtype: PixelDtype): [low: number, high: number] {
+  const [low, high] = fill.clip ?? [-Infinity, Infinity];
+  return dtype === 'uint8' ? [Math.max(0, low), Math.min(255, high)] : [low, high];
 }
 
-/** Normal noise drawn as float32, then rounded and clamped to 0..255. */
-function normalUint8Pixels(mean: number, std: number): PixelWriter {
+/** Normal noise (ziggurat, see ziggurat-kernel.ts), clamped when the fill clips. */
+function normalFloatPixels(mean: number, std: number, [low, high]: [number, number]): PixelWriter {
+  if (low === -Infinity && high === Infinity) {
+    return (out, span, rng) =>
+      drawNormals(rng, spanSize(span), mean, std, (values, first, count) => copyRows(out, values, span, first, count));
+  }
+  return clampedNormalPixels(mean, std, (v) => (v <= low ? low : v >= high ? high : v));
+}
+
+/** Normal noise rounded and clamped to the uint8 bounds. */
+function normalUint8Pixels(mean: number, std: number, [low, high]: [number, number]): PixelWriter {
+  return clampedNormalPixels(mean, std, (v) => (v <= low ? Math.ceil(low) : v >= high ? Math.floor(high) : Math.round(v)));
+}
+
+function clampedNormalPixels(mean: number, std: number, clamp: (v: number) => number): PixelWriter {
   return (out, span, rng) =>
     drawNormals(rng, spanSize(span), mean, std, (values, first, count) =>
       rowSegments(span, first, count, (at, to, length) => {
-        for (let i = 0; i < length; i++) {
-          const v = values[at - first + i];
-          out[to + i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-        }
+        for (let i = 0; i < length; i++) out[to + i] = clamp(values[at - first + i]);
       }),
     );
 }
@@ -120,8 +132,8 @@ function genericPixels(draw: Draw): PixelWriter {
 
 function pixelWriter(fill: Exclude<Fill, { kind: 'constant' }>, dtype: PixelDtype): PixelWriter {
   if (fill.kind === 'normal') {
-    const [mean, std] = [fill.mean ?? 0, fill.std ?? 1];
-    return dtype === 'uint8' ? normalUint8Pixels(mean, std) : normalFloatPixels(mean, std);
+    const [mean, std, bounds] = [fill.mean ?? 0, fill.std ?? 1, normalBounds(fill, dtype)];
+    return dtype === 'uint8' ? normalUint8Pixels(mean, std, bounds) : normalFloatPixels(mean, std, bounds);
   }
   if (dtype === 'float32') return uniformFloatPixels(fill.low ?? 0, fill.high ?? 1);
   if ((fill.low ?? 0) <= 0 && (fill.high ?? 255) >= 255) return bytePixels();
@@ -135,7 +147,9 @@ function channelValues(fill: Exclude<Fill, { kind: 'constant' }>, channels: numb
     return (rng) => Float32Array.from({ length: channels }, () => draw(rng));
   }
   const q = quantizer(dtype);
-  return (rng) => rng.fillNormal(new Float32Array(channels), 0, channels, fill.mean ?? 0, fill.std ?? 1).map(q);
+  const [low, high] = normalBounds(fill, dtype);
+  return (rng) =>
+    rng.fillNormal(new Float32Array(channels), 0, channels, fill.mean ?? 0, fill.std ?? 1).map((v) => q(Math.min(high, Math.max(low, v))));
 }
 
 /** Bind a fill to a channel count and dtype; errors name the option and the value. */

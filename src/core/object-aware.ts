@@ -63,12 +63,18 @@ function checkBoxes(boxes: readonly Box[], height: number, width: number): void 
   });
 }
 
-/** Fraction of each box's window left unerased by the regions. */
-function visibleFractions(boxes: readonly Box[], regions: readonly Region[], height: number, width: number): number[] {
+/** 1 for every pixel of a height x width image that a region covers, row-major. */
+export function erasedPixels(regions: readonly Region[], height: number, width: number): Uint8Array {
   const erased = new Uint8Array(height * width);
   for (const r of regions) {
     for (let y = r.top; y < r.top + r.height; y++) erased.fill(1, y * width + r.left, y * width + r.left + r.width);
   }
+  return erased;
+}
+
+/** Fraction of each box's window left unerased by the regions. */
+function visibleFractions(boxes: readonly Box[], regions: readonly Region[], height: number, width: number): number[] {
+  const erased = erasedPixels(regions, height, width);
   return boxes.map((b) => {
     const w = boxWindow(b);
     let hidden = 0;

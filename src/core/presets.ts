@@ -6,7 +6,7 @@
 import type { RandomErasingOptions } from './erasing-options.js';
 
 /** Names of the built-in presets. */
-export type PresetName = 'reference' | 'paper' | 'torchvision' | 'timm';
+export type PresetName = 'reference' | 'paper' | 'torchvision' | 'timm' | 'keras';
 
 /** The CIFAR channel means the reference code writes, after normalisation, into erased regions. */
 export const REFERENCE_MEAN = [0.4914, 0.4822, 0.4465] as const;
@@ -63,6 +63,26 @@ export const PRESETS: Readonly<Record<PresetName, RandomErasingOptions>> = {
     ...PYTHON_GEOMETRY,
     maxAttempts: 10,
     fill: { kind: 'constant', value: 0 },
+  },
+  /**
+   * keras.layers.RandomErasing (Keras 3) defaults, as its code samples (not as its docstring says):
+   * `factor=1.0` draws each image's probability from U(0, 1), so p = 0.5; each side's fraction is
+   * sqrt(U(0.02, 0.33)); real-valued sides and starts; N(0, 255^2) per value clipped to value_range
+   * [0, 255]. See keras.ts for the mapping of its arguments.
+   */
+  keras: {
+    p: 0.5,
+    sl: 0.02,
+    sh: 0.33,
+    r1: 0.3,
+    aspectSampling: 'uniform',
+    sizeSampling: 'per-side',
+    placement: 'continuous',
+    fit: 'inclusive',
+    rounding: 'half-even',
+    maxAttempts: 1,
+    fill: { kind: 'normal', mean: 0, std: 255, per: 'pixel', clip: [0, 255] },
+    minCount: 1,
   },
 };
 

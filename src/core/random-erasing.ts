@@ -11,6 +11,7 @@ import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { sampleRegions, type Region } from './region-sampler.js';
 import { drawPixels, paintRegions } from './region-writer.js';
 import type { Rng } from './rng.js';
+import { Validator } from './validate.js';
 import type { Transform } from './transforms.js';
 
 /** Shape of the images a plan is made for. */
@@ -75,6 +76,19 @@ function destination<T extends PixelArray>(data: T, options: ApplyOptions<T>): T
   return out;
 }
 
+const v = new Validator('random erasing option');
+
+/** Options a geometry does not use: giving one as an override is an error rather than ignored. */
+function checkApplicable(o: ResolvedOptions, overrides: Partial<RandomErasingOptions>): void {
+  const unused = [
+    ...(o.sizeSampling === 'per-side' ? (['r1', 'r2', 'aspectSampling'] as const) : []),
+    ...(o.placement === 'continuous' ? (['rounding'] as const) : []),
+  ];
+  for (const name of unused) {
+    if (overrides[name] !== undefined) v.reject(name, `has no effect with sizeSampling '${o.sizeSampling}' and placement '${o.placement}'`);
+  }
+}
+
 /** A configured Random Erasing transform. Stateless: every draw comes from the generator passed in. */
 export class RandomErasing {
   /** The options in force, defaults applied. */
@@ -91,6 +105,7 @@ export class RandomErasing {
     }
     const base = typeof config === 'string' ? PRESETS[config] : config;
     this.options = resolveOptions({ ...base, ...overrides });
+    checkApplicable(this.options, overrides);
   }
 
   /** The regions that would be erased in a `height` x `width` image; no pixel is touched. */

@@ -38,12 +38,47 @@ function drawAspect(o: ResolvedOptions, rng: Rng): number {
   return Math.exp(rng.uniform(Math.log(o.r1), Math.log(o.r2)));
 }
 
-/** One region of about `area` pixels, or null when every attempt failed the fit test. */
+/**
+ * Real (unrounded) height and width of one proposal. area-aspect: area then aspect. per-side: the
+ * width's fraction, then the height's, each sqrt(U(sl, sh) / count) of its image side.
+ */
+function drawSides(o: ResolvedOptions, height: number, width: number, areaScale: number, rng: Rng): [number, number] {
+  if (o.sizeSampling === 'per-side') {
+    const share = areaScale / (height * width);
+    const fw = Math.sqrt(rng.uniform(o.sl, o.sh) * share);
+    const fh = Math.sqrt(rng.uniform(o.sl, o.sh) * share);
+    return [fh * height, fw * width];
+  }
+  const area = rng.uniform(o.sl, o.sh) * areaScale;
+  const aspect = drawAspect(o, rng);
+  return [Math.sqrt(area * aspect), Math.sqrt(area / aspect)];
+}
+
+/**
+ * Continuous placement: the start on each axis (left first) is uniform in [0, side - length) and the
+ * region covers the pixels i with start <= i < start + length; null when that holds no pixel.
+ */
+function continuousRegion(h: number, w: number, height: number, width: number, rng: Rng): Region | null {
+  const x = rng.next() * (width - w);
+  const y = rng.next() * (height - h);
+  const [top, left] = [Math.ceil(y), Math.ceil(x)];
+  // min() guards against y + h rounding up past the last row.
+  const region = { top, left, height: Math.min(height, Math.ceil(y + h)) - top, width: Math.min(width, Math.ceil(x + w)) - left };
+  return region.height > 0 && region.width > 0 ? region : null;
+}
+
+/** One region of about `areaScale * U(sl, sh)` pixels, or null when every attempt failed the fit test. */
 function drawRegion(o: ResolvedOptions, height: number, width: number, areaScale: number, rng: Rng): Region | null {
   const slack = o.fit === 'strict' ? 1 : 0;
+  const round = ROUNDERS[o.rounding];
   for (let attempt = 0; attempt < o.maxAttempts; attempt++) {
-    const area = rng.uniform(o.sl, o.sh) * areaScale;
-    const [h, w] = regionSides(area, drawAspect(o, rng), o.rounding);
+    const [realH, realW] = drawSides(o, height, width, areaScale, rng);
+    if (o.placement === 'continuous') {
+      const fits = o.fit === 'strict' ? realH < height && realW < width : realH <= height && realW <= width;
+      if (fits) return continuousRegion(realH, realW, height, width, rng);
+      continue;
+    }
+    const [h, w] = [round(realH), round(realW)];
     if (o.placement === 'size-first') {
       if (h + slack <= height && w + slack <= width) {
         return { top: rng.int(0, height - h), left: rng.int(0, width - w), height: h, width: w };
@@ -60,7 +95,7 @@ function drawRegion(o: ResolvedOptions, height: number, width: number, areaScale
 /**
  * Regions to erase in an image of `height` x `width` pixels; `[]` means the image is not erased.
  * Draw order: the erase decision (`next() < p`), the region count (only when minCount < maxCount),
- * then for each region its attempts (area, aspect, then position).
+ * then for each region its attempts (area and aspect, or width and height fractions; then position).
  */
 export function sampleRegions(o: ResolvedOptions, height: number, width: number, rng: Rng): Region[] {
   if (!(rng.next() < o.p)) return [];

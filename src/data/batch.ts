@@ -3,18 +3,11 @@
  * own generator, write them into a fresh NHWC Float32Array. The same code runs inline and in workers,
  * which is what makes batches identical whatever the number of workers.
  */
+import type { Batch } from '../core/batch.js';
 import { Rng } from '../core/rng.js';
 import { buildTransform, type PipelineConfig } from './pipeline.js';
 
-/** One batch: `count` float32 images (NHWC) and their labels. */
-export interface Batch {
-  readonly x: Float32Array;
-  readonly y: Int32Array;
-  readonly count: number;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
+export type { Batch };
 
 /** The pixel and label memory the batches are read from (may live in SharedArrayBuffers). */
 export interface SampleSource {

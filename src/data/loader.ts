@@ -33,6 +33,8 @@ export interface Loader {
   readonly batchesPerEpoch: number;
   /** The batches of epoch `e` (an integer >= 0), in order. */
   epoch(e: number): AsyncIterable<Batch>;
+  /** Classes of the dataset (the one-hot width of its labels). */
+  readonly numClasses: number;
   close(): Promise<void>;
 }
 
@@ -133,8 +135,9 @@ export function createLoader(options: LoaderOptions): Loader {
     : null;
   const batches = dropLast ? Math.floor(dataset.count / batchSize) : Math.ceil(dataset.count / batchSize);
   let closed = false;
-  return {
+  const loader: Loader = {
     batchesPerEpoch: batches,
+    numClasses: dataset.classNames.length,
     epoch(e: number): AsyncIterable<Batch> {
       checkPositiveInt('epoch', e, 0);
       if (closed) throw new Error('loader closed');
@@ -146,4 +149,5 @@ export function createLoader(options: LoaderOptions): Loader {
       await pool?.close();
     },
   };
+  return loader;
 }

@@ -3,4 +3,6 @@ export * from './backend.js';
 export { registerTrainingKernels } from './kernels/index.js';
 export * from './random-erasing-op.js';
 export { profileKernels, type KernelTime } from './kernel-profile.js';
-export { tf, tfl } from './tf.js';
+export { tf, tfd, tfl } from './tf.js';
+export * from './random-erasing-layer.js';
+export * from './tf-dataset.js';

@@ -21,11 +21,17 @@ const bad: [Partial<RandomErasingOptions>, RegExp][] = [
   [{ fill: { kind: 'uniform', low: 5, high: 5 } }, /option fill\.high: expected a number greater than fill\.low \(5\), got 5/],
   [{ fill: { kind: 'normal', std: -1 } }, /option fill\.std: expected a number >= 0, got -1/],
   [{ fill: { kind: 'zeros' } as never }, /option fill\.kind: expected .*got 'zeros'/],
+  [{ fill: { kind: 'normal', clip: [1, 0] } }, /option fill\.clip\[1\]: expected a number >= 1, got 0/],
+  [{ fill: { kind: 'normal', clip: [0] as never } }, /option fill\.clip: expected a pair \[low, high\], got \[0\]/],
+  [{ sizeSampling: 'square' as never }, /option sizeSampling: expected one of area-aspect, per-side, got 'square'/],
+  [{ placement: 'random' as never }, /option placement: expected one of size-first, position-first, continuous, got 'random'/],
+  [{ sizeSampling: 'per-side', r1: 0.5 }, /option r1: has no effect with sizeSampling 'per-side'/],
+  [{ placement: 'continuous', rounding: 'floor' }, /option rounding: has no effect with .* placement 'continuous'/],
 ];
 
 test('invalid options name the option and the value', () => {
   for (const [overrides, message] of bad) assert.throws(() => new RandomErasing('reference', overrides), message, JSON.stringify(overrides));
-  assert.throws(() => new RandomErasing('imagenet' as never), /preset must be one of reference, paper, torchvision, timm, got 'imagenet'/);
+  assert.throws(() => new RandomErasing('imagenet' as never), /preset must be one of reference, paper, torchvision, timm, keras, got 'imagenet'/);
 });
 
 test('fill length must be 1 or the channel count', () => {

@@ -1,7 +1,8 @@
 /**
- * The batched tensor Random Erasing op: identical to the core transform applied sample by sample
- * for the same seed (every preset and fill kind, float32 and uint8 pixels, cpu and wasm), and the
- * erased fraction behaves as the options say.
+ * The tensor Random Erasing op: identical to the core transform applied sample by sample for the
+ * same seed (every preset and fill kind, float32 and uint8 pixels, cpu and wasm, one image or a batch,
+ * channels last or first, one plan per sample or for the whole batch), and the erased fraction
+ * behaves as the options say.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -10,7 +11,7 @@ import type { PresetName } from '../../src/core/presets.js';
 import { RandomErasing } from '../../src/core/random-erasing.js';
 import { Rng } from '../../src/core/rng.js';
 import { setupBackend } from '../../src/tf/backend.js';
-import { planBatch, randomErasing } from '../../src/tf/random-erasing-op.js';
+import { ErasingStream, planBatch, randomErasing } from '../../src/tf/random-erasing-op.js';
 import { tf } from '../../src/tf/tf.js';
 
 const SHAPE = [9, 14, 11, 3] as const;
@@ -24,6 +25,7 @@ const CONFIGS: Array<[PresetName, Partial<RandomErasingOptions>]> = [
   ['timm', { fill: { kind: 'normal', per: 'pixel' }, minCount: 1, maxCount: 3 }],
   ['torchvision', { fill: { kind: 'uniform', per: 'channel' } }],
   ['paper', { fill: { kind: 'constant', value: [0.1, 0.2, 0.3] }, p: 1 }],
+  ['keras', {}],
 ];
 
 function pixels(dtype: 'float32' | 'uint8'): Float32Array | Uint8Array {
@@ -79,12 +81,93 @@ describe('randomErasing op', () => {
     tf.dispose([images, erased]);
   });
 
-  it('rejects a tensor that is not NHWC and a missing seed', async () => {
+  it('rejects a tensor of another rank or dtype, a bad data format, a missing seed, overrides of an instance', async () => {
     await setupBackend({ backend: 'cpu' });
-    const flat = tf.zeros([4, 4, 3]);
-    assert.throws(() => randomErasing(flat as unknown as tf.Tensor4D, { seed: 1 }), /rank-4 NHWC tensor, got shape \[4, 4, 3\]/);
+    const flat = tf.zeros([4, 12]);
+    assert.throws(() => randomErasing(flat as unknown as tf.Tensor4D, { seed: 1 }), /rank-3 HWC image or a rank-4 NHWC batch, got shape \[4, 12\]/);
     const batch = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
     assert.throws(() => randomErasing(batch, {}), /options.seed .* or options.rng is required/);
+    assert.throws(() => randomErasing(batch, { seed: 1, dataFormat: 'nchw' as never }), /dataFormat must be 'channelsLast' or 'channelsFirst', got 'nchw'/);
+    assert.throws(() => randomErasing(tf.cast(batch, 'bool') as tf.Tensor4D, { seed: 1 }), /must be float32 or int32, got bool/);
+    assert.throws(() => randomErasing(batch, { seed: 1, erasing: new RandomErasing('paper'), overrides: { p: 1 } }), /overrides cannot change a RandomErasing instance/);
     tf.dispose([flat, batch]);
+  });
+});
+
+/** NHWC data to NCHW (or HWC to CHW with count 1). */
+function toChannelsFirst(data: Float32Array | Uint8Array, [count, height, width, channels]: readonly number[]): Float32Array | Uint8Array {
+  const out = data.slice();
+  for (let n = 0; n < count; n++) {
+    for (let i = 0; i < height * width; i++) {
+      for (let c = 0; c < channels; c++) out[((n * channels + c) * height * width) + i] = data[(n * height * width + i) * channels + c];
+    }
+  }
+  return out;
+}
+
+describe('randomErasing op: layouts, one image, one plan per batch, streams', () => {
+  const [count, height, width, channels] = SHAPE;
+  const OVERRIDES: Partial<RandomErasingOptions> = { p: 0.8, fill: { kind: 'normal', per: 'pixel' } };
+
+  for (const dtype of ['float32', 'uint8'] as const) {
+    it(`NCHW equals the core applyBatch on an nchw batch (${dtype}, per-pixel fill)`, async () => {
+      await setupBackend({ backend: 'cpu' });
+      const data = toChannelsFirst(pixels(dtype), SHAPE);
+      const expected = new RandomErasing('paper', OVERRIDES).applyBatch({ data, count, height, width, channels, layout: 'nchw' }, Rng.fromSeed(5));
+      const input = tf.tensor4d(data, [count, channels, height, width], dtype === 'uint8' ? 'int32' : 'float32');
+      const output = randomErasing(input, { erasing: 'paper', overrides: OVERRIDES, seed: 5, dataFormat: 'channelsFirst' });
+      assert.deepEqual(Array.from(output.dataSync()), Array.from(expected.batch.data));
+      assert.ok(expected.regions.filter((r) => r.length > 0).length >= 5);
+      tf.dispose([input, output]);
+    });
+  }
+
+  for (const dataFormat of ['channelsLast', 'channelsFirst'] as const) {
+    it(`one image (rank 3, ${dataFormat}) equals the core apply with the generator itself`, async () => {
+      await setupBackend({ backend: 'wasm' });
+      const hwc = pixels('float32').slice(0, height * width * channels);
+      const first = dataFormat === 'channelsFirst';
+      const data = first ? toChannelsFirst(hwc, [1, height, width, channels]) : hwc;
+      const eraser = new RandomErasing('torchvision', { p: 1, fill: { kind: 'normal', per: 'pixel' } });
+      const expected = eraser.apply({ data, height, width, channels, layout: first ? 'chw' : 'hwc' }, Rng.fromSeed(8));
+      const input = tf.tensor3d(data, first ? [channels, height, width] : [height, width, channels]);
+      const output = randomErasing(input, { erasing: eraser, seed: 8, dataFormat });
+      assert.deepEqual(output.shape, input.shape);
+      assert.deepEqual(Array.from(output.dataSync()), Array.from(expected.image.data));
+      assert.equal(expected.regions.length, 1);
+      tf.dispose([input, output]);
+    });
+  }
+
+  it('sameOnBatch erases every image as the core apply erases one image with the generator itself', async () => {
+    await setupBackend({ backend: 'wasm' });
+    const data = pixels('float32') as Float32Array;
+    const eraser = new RandomErasing('timm', { p: 1, fill: { kind: 'normal', per: 'pixel' } });
+    const input = tf.tensor4d(data, [...SHAPE]);
+    const output = randomErasing(input, { erasing: eraser, seed: 4, sameOnBatch: true });
+    const values = output.dataSync();
+    const size = height * width * channels;
+    for (let n = 0; n < count; n++) {
+      const image = { data: data.slice(n * size, (n + 1) * size), height, width, channels, layout: 'hwc' as const };
+      const expected = eraser.apply(image, Rng.fromSeed(4));
+      assert.deepEqual(Array.from(values.subarray(n * size, (n + 1) * size)), Array.from(expected.image.data), `sample ${n}`);
+    }
+    tf.dispose([input, output]);
+  });
+
+  it('ErasingStream: call k erases with rng.derive(k); calls can be set to resume', async () => {
+    await setupBackend({ backend: 'cpu' });
+    const input = tf.tensor4d(pixels('float32'), [...SHAPE]);
+    const stream = new ErasingStream({ erasing: 'reference', overrides: { p: 1 }, seed: 21 });
+    const outputs = [stream.apply(input), stream.apply(input)];
+    const expected = [0, 1].map((k) => randomErasing(input, { erasing: 'reference', overrides: { p: 1 }, rng: Rng.fromSeed(21).derive(k) }));
+    for (let k = 0; k < 2; k++) assert.deepEqual(Array.from(outputs[k].dataSync()), Array.from(expected[k].dataSync()), `call ${k}`);
+    assert.notDeepEqual(Array.from(outputs[0].dataSync()), Array.from(outputs[1].dataSync()));
+    const resumed = new ErasingStream({ erasing: 'reference', overrides: { p: 1 }, seed: 21 });
+    resumed.calls = 1;
+    const again = resumed.apply(input);
+    assert.deepEqual(Array.from(again.dataSync()), Array.from(outputs[1].dataSync()));
+    assert.equal(stream.calls, 2);
+    tf.dispose([input, again, ...outputs, ...expected]);
   });
 });

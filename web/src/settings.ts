@@ -23,7 +23,8 @@ const REGION_FIELDS: readonly Field[] = [
   { name: 'r1', label: 'Min aspect ratio r1 (h/w)', kind: 'number', step: '0.05' },
   { name: 'r2', label: 'Max aspect ratio r2 (empty: 1/r1)', kind: 'text' },
   { name: 'aspectSampling', label: 'Aspect sampling', kind: 'select', choices: ['uniform', 'log-uniform'] },
-  { name: 'placement', label: 'Placement', kind: 'select', choices: ['size-first', 'position-first'] },
+  { name: 'sizeSampling', label: 'Size sampling (per-side: Keras 3)', kind: 'select', choices: ['area-aspect', 'per-side'] },
+  { name: 'placement', label: 'Placement', kind: 'select', choices: ['size-first', 'position-first', 'continuous'] },
   { name: 'fit', label: 'Fit test', kind: 'select', choices: ['strict', 'inclusive'] },
   { name: 'rounding', label: 'Side rounding', kind: 'select', choices: ['half-even', 'half-up', 'floor'] },
   { name: 'maxAttempts', label: 'Max attempts (Infinity allowed for position-first)', kind: 'text' },
@@ -39,6 +40,7 @@ const FILL_FIELDS: readonly Field[] = [
   { name: 'fillHigh', label: 'High (empty: 255 for uint8, 1 for float)', kind: 'text', fills: ['uniform'] },
   { name: 'fillMean', label: 'Mean', kind: 'number', step: '0.1', fills: ['normal'] },
   { name: 'fillStd', label: 'Std', kind: 'number', step: '0.1', fills: ['normal'] },
+  { name: 'fillClip', label: 'Clip to low, high (empty: no clip)', kind: 'text', fills: ['normal'] },
   { name: 'fillPer', label: 'One draw per', kind: 'select', choices: ['pixel', 'channel'], fills: ['uniform', 'normal'] },
 ];
 
@@ -100,6 +102,7 @@ export function writeOptions(form: HTMLFormElement, options: RandomErasingOption
   for (const name of ['p', 'sl', 'sh', 'r1', 'r2', 'aspectSampling', 'placement', 'fit', 'rounding', 'maxAttempts', 'minCount', 'maxCount'] as const) {
     set(form, name, options[name]);
   }
+  set(form, 'sizeSampling', options.sizeSampling ?? 'area-aspect');
   const fill = options.fill;
   set(form, 'fillKind', fill.kind);
   set(form, 'fillValue', fill.kind === 'constant' ? [fill.value].flat().join(', ') : '0');
@@ -108,6 +111,7 @@ export function writeOptions(form: HTMLFormElement, options: RandomErasingOption
   set(form, 'fillHigh', fill.kind === 'uniform' ? fill.high : undefined);
   set(form, 'fillMean', fill.kind === 'normal' ? (fill.mean ?? 0) : 0);
   set(form, 'fillStd', fill.kind === 'normal' ? (fill.std ?? 1) : 1);
+  set(form, 'fillClip', fill.kind === 'normal' && fill.clip ? fill.clip.join(', ') : undefined);
   set(form, 'fillPer', fill.kind === 'constant' ? 'pixel' : (fill.per ?? 'pixel'));
   showFillFields(form);
 }
@@ -142,7 +146,10 @@ function readFill(form: HTMLFormElement): Fill {
     return { kind, value: values.length === 1 ? values[0] : values, gray: optionalNumber(form, 'fillGray') };
   }
   if (kind === 'uniform') return { kind, low: optionalNumber(form, 'fillLow'), high: optionalNumber(form, 'fillHigh'), per };
-  return { kind: 'normal', mean: requiredNumber(form, 'fillMean'), std: requiredNumber(form, 'fillStd'), per };
+  const clipText = element(form, 'fillClip').value.trim();
+  const clip = clipText === '' ? undefined : parseNumberList(clipText, 'clip');
+  if (clip && clip.length !== 2) throw new RangeError(`clip must be two numbers (low, high), got '${clipText}'`);
+  return { kind: 'normal', mean: requiredNumber(form, 'fillMean'), std: requiredNumber(form, 'fillStd'), per, clip: clip as [number, number] | undefined };
 }
 
 /** The options the form describes; the core validates them. */
@@ -155,6 +162,7 @@ export function readOptions(form: HTMLFormElement): RandomErasingOptions {
     r1: requiredNumber(form, 'r1'),
     r2: optionalNumber(form, 'r2'),
     aspectSampling: text('aspectSampling') as RandomErasingOptions['aspectSampling'],
+    sizeSampling: text('sizeSampling') as RandomErasingOptions['sizeSampling'],
     placement: text('placement') as RandomErasingOptions['placement'],
     fit: text('fit') as RandomErasingOptions['fit'],
     rounding: text('rounding') as RandomErasingOptions['rounding'],
