@@ -5,7 +5,9 @@
  * - `TorchBatchNorm` → `BatchNormalization` (Keras momentum = 1 - PyTorch momentum, same epsilon);
  * - `SeededDropout` → `Dropout` (same rate; both are the identity at inference);
  * - `GroupedConv2D` → `ZeroPadding2D` (when it pads) then a `Conv2D` with 'valid' padding whose kernel
- *   is the block-diagonal expansion of the grouped one (zeros outside each group's block).
+ *   is the block-diagonal expansion of the grouped one (zeros outside each group's block);
+ * - the Random Erasing layers (`RandomErasingLayer`, the Keras-compatible `RandomErasing`) →
+ *   `Activation('linear')`: augmentation is the identity at inference.
  * Any other class that is not a stock tfjs-layers layer is rejected with an error naming the layer.
  */
 import { blockDiagonalFilter } from '../tf/grouped-conv.js';
@@ -111,6 +113,11 @@ function groupedConv(entry: LayerEntry, taken: Set<string>): Rewrite {
   return { layers: paddedConv(entry, pad, conv, taken), kernels: [{ weight: `${String(entry.config.name)}/kernel`, groups }] };
 }
 
+/** A training-only layer as a stock identity layer with the same name and connections. */
+function identity(entry: LayerEntry): LayerEntry {
+  return { ...entry, class_name: 'Activation', config: { ...baseConfig(entry.config), activation: 'linear' } };
+}
+
 /** The stock entries replacing `entry` (itself when stock); throws for a class with no stock equivalent. */
 function rewriteLayer(entry: LayerEntry, taken: Set<string>): Rewrite {
   switch (entry.class_name) {
@@ -120,6 +127,9 @@ function rewriteLayer(entry: LayerEntry, taken: Set<string>): Rewrite {
       return { layers: [dropout(entry)], kernels: [] };
     case 'GroupedConv2D':
       return groupedConv(entry, taken);
+    case 'RandomErasingLayer':
+    case 'RandomErasing':
+      return { layers: [identity(entry)], kernels: [] };
     default:
       if (STOCK_LAYER_CLASSES.has(entry.class_name)) return { layers: [entry], kernels: [] };
       throw new TypeError(

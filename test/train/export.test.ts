@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { buildModel, type ModelSpec } from '../../src/models/index.js';
 import { tf, tfl } from '../../src/tf/tf.js';
+import { KerasRandomErasing, RandomErasingLayer } from '../../src/tf/random-erasing-layer.js';
 import { exportLayersModel, fileLoadHandler } from '../../src/train/export.js';
 import { STOCK_LAYER_CLASSES } from '../../src/train/portable-model.js';
 
@@ -141,4 +142,21 @@ test('a layer class with no stock equivalent fails the export, naming the layer 
   await assert.rejects(exportLayersModel(model, out), /layer 'twice'.*class 'Doubler'/);
   await assert.rejects(readFile(path.join(out, 'model.json')), { code: 'ENOENT' });
   model.dispose();
+});
+
+test('the Random Erasing layers export as stock identity layers: same predictions, loadable without this package', async () => {
+  const input = tfl.input({ shape: SHAPE });
+  const erased = new KerasRandomErasing({ factor: 1, seed: 3, name: 'keras_erase' }).apply(new RandomErasingLayer({ preset: 'paper', seed: 2, name: 'erase' }).apply(input) as tfl.SymbolicTensor);
+  const output = tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }) }).apply(tfl.layers.flatten().apply(erased) as tfl.SymbolicTensor);
+  const model = tfl.model({ inputs: input, outputs: output as tfl.SymbolicTensor });
+  const x = tf.randomUniform([BATCH, ...SHAPE], 0, 1, 'float32', 7);
+  const expected = (model.predict(x) as tf.Tensor).dataSync();
+  const files = await exportLayersModel(model, path.join(dir, 'erasing'));
+  const json = JSON.parse(await readFile(files.modelJson, 'utf8'));
+  const layers = json.modelTopology.config.layers as Array<{ class_name: string; config: { name: string; activation?: string } }>;
+  assert.deepEqual(layers.filter((l) => l.config.name.includes('erase')).map((l) => [l.class_name, l.config.activation]), [['Activation', 'linear'], ['Activation', 'linear']]);
+  const loaded = await tfl.loadLayersModel(fileLoadHandler(files.modelJson));
+  assert.ok(maxAbsDiff((loaded.predict(x) as tf.Tensor).dataSync(), expected) === 0);
+  model.dispose();
+  loaded.dispose();
 });
