@@ -10,7 +10,9 @@ import { register as registerExperiment } from './commands/experiment.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerOcclusion } from './commands/occlusion.js';
 import { register as registerPreview } from './commands/preview.js';
+import { register as registerStatus } from './commands/status.js';
 import { register as registerTrain } from './commands/train.js';
+import { register as registerWorker } from './commands/worker.js';
 import { errorLine } from './error-line.js';
 import { packageVersion } from './version.js';
 
@@ -30,6 +32,8 @@ registerDemo(program);
 registerPreview(program);
 registerOcclusion(program);
 registerExperiment(program);
+registerWorker(program);
+registerStatus(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,10 +10,10 @@ import { Validator } from '../core/validate.js';
 import { formatSummary } from './aggregate.js';
 import { describeBudget, withSchedule } from './budget.js';
 import { writeOcclusionFigure, type OcclusionSettings } from './fig3.js';
-import { buildGrid, type ExperimentName } from './grids.js';
+import { buildGrid, type ExperimentGrid, type ExperimentName } from './grids.js';
 import type { ModelChoice } from './models.js';
 import { summarizeGrid, writeGridReport, type GridReportFiles, type RunSummary } from './report.js';
-import { runGrid, type GridEvent } from './runner.js';
+import { runGrid, type GridEvent, type RunRecord } from './runner.js';
 import { trainExecutor, type GridBudget } from './train-executor.js';
 
 /** Options of {@link runExperiment}. */
@@ -60,22 +60,27 @@ export function describeEvent(event: GridEvent): string {
   return `${at} ${event.record.id} seed ${event.record.seed}: test error ${o.finalError.toFixed(2)}% (best ${o.bestError.toFixed(2)}%) in ${minutes(event.record.seconds)}`;
 }
 
-/** Run an experiment of the paper and write its results directory. */
-export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const log = options.log ?? (() => undefined);
+/** An experiment's grid and budget, checked, ready to train or submit. */
+export interface PreparedExperiment {
+  readonly grid: ExperimentGrid;
+  readonly budget: GridBudget;
+  readonly budgetText: string;
+}
+
+/** Build the grid and the budget of an experiment (the schedule scaled to the epochs) and log them. */
+export function prepareExperiment(options: ExperimentOptions): PreparedExperiment {
   const grid = buildGrid(options.name, { datasets: options.datasets, models: options.models });
   if (options.name === 'fig3' && !options.occlusion) new Validator('experiment option').reject('occlusion', 'fig3 needs occlusion settings');
   const budget = withSchedule(options.budget);
   const budgetText = describeBudget(budget, options.seeds);
-  log(`${grid.title}\nBudget: ${budgetText}\nResults: ${options.outDir}`);
-  const executor = trainExecutor({ budget, runtime: options.runtime, progress: options.progress, signal: options.signal });
-  const records = await runGrid({
-    runs: grid.runs,
-    seeds: options.seeds,
-    outDir: options.outDir,
-    executor,
-    onEvent: (event) => log(describeEvent(event)),
-  });
+  options.log?.(`${grid.title}\nBudget: ${budgetText}\nResults: ${options.outDir}`);
+  return { grid, budget, budgetText };
+}
+
+/** Evaluate occlusion (fig3), write the results folder and log the summaries of a grid's records. */
+export async function reportExperiment(options: ExperimentOptions, prepared: PreparedExperiment, records: readonly RunRecord[]): Promise<ExperimentResult> {
+  const log = options.log ?? (() => undefined);
+  const { grid, budgetText } = prepared;
   const occlusion = options.occlusion ? await writeOcclusionFigure(options.outDir, grid, records, options.occlusion, log) : undefined;
   const extra = occlusion ? '## Test error under occlusion\n\nSee [occlusion.md](occlusion.md).\n\n![occlusion](occlusion.png)\n' : '';
   const files = await writeGridReport(options.outDir, grid, records, budgetText, extra);
@@ -85,4 +90,18 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     log(`${s.run.datasetLabel} ${s.run.model.label} ${s.run.variant}: ${formatSummary(s.final)}%${paper}`);
   }
   return { budget: budgetText, summaries, occlusion: occlusion?.points, files: { ...files, ...(occlusion ? { occlusion: occlusion.files } : {}) } };
+}
+
+/** Run an experiment of the paper on this machine and write its results directory. */
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+  const prepared = prepareExperiment(options);
+  const executor = trainExecutor({ budget: prepared.budget, runtime: options.runtime, progress: options.progress, signal: options.signal });
+  const records = await runGrid({
+    runs: prepared.grid.runs,
+    seeds: options.seeds,
+    outDir: options.outDir,
+    executor,
+    onEvent: (event) => options.log?.(describeEvent(event)),
+  });
+  return reportExperiment(options, prepared, records);
 }

@@ -1,7 +1,8 @@
 /**
  * Figure 3 of the paper: after the baseline and RE runs of a grid are trained, each run's final model
  * is evaluated under occlusion; curves are averaged over seeds. Each run's evaluation is kept in its
- * folder (`occlusion.json`) and reused on rerun when made with the same levels, seed and subset.
+ * folder (`occlusion.json`, beside its checkpoint) and reused on rerun when made with the same levels,
+ * seed and subset.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { evaluateOcclusion, type OcclusionEvalOptions, type OcclusionPoint } fro
 import { writeOcclusionReport, type OcclusionFiles } from './occlusion-report.js';
 import { summarize } from './aggregate.js';
 import type { ExperimentGrid, GridRun } from './grids.js';
-import { runDirectory, type RunRecord } from './runner.js';
+import type { RunRecord } from './runner.js';
 
 /** How the occlusion evaluation of a grid is made. */
 export interface OcclusionSettings {
@@ -72,7 +73,7 @@ export async function writeOcclusionFigure(
     const curves: StoredCurve['points'][] = [];
     for (const record of records.filter((r) => r.id === run.id)) {
       log(`occlusion: ${run.id} seed ${record.seed}`);
-      curves.push(await curveOf(record, runDirectory(outDir, run.id, record.seed), settings));
+      curves.push(await curveOf(record, path.dirname(record.outcome.checkpoint), settings));
     }
     if (curves.length === 0) continue;
     for (const level of settings.levels) {

@@ -6,3 +6,4 @@ export { trainExecutor, runSpec, GridInterrupted, PAPER_P, type GridBudget } fro
 export { TABLE1, ABLATIONS, table1Figure, ablationFigure, type PaperFigure } from './paper.js';
 export { writeOcclusionReport, type OcclusionFiles } from './occlusion-report.js';
 export { runDemo, robustnessVerdict, DEMO_BUDGET, type DemoOptions, type DemoResult } from './demo.js';
+export * from './queue/index.js';

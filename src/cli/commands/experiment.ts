@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { ExperimentOptions, ExperimentResult } from '../../experiments/experiment.js';
 import type { GridBudget } from '../../experiments/train-executor.js';
 import type { RunRuntime } from '../../train/run-runtime.js';
 import { interruptSignal } from '../interrupt.js';
@@ -20,6 +21,9 @@ const BUDGET_FIELDS = [
 const GRID_RUNTIME_FIELDS = ['threads', 'workers', 'backend', 'dataDir', 'testBatch'] as const satisfies ReadonlyArray<RunField>;
 
 interface ExperimentFlags {
+  queue?: string;
+  wait?: boolean;
+  results?: string;
   datasets?: string[];
   models?: string[];
   seeds: number[];
@@ -27,6 +31,26 @@ interface ExperimentFlags {
   levels?: number[];
   occlusionSeed: number;
   occlusionSubset?: number;
+}
+
+/** Submit to the queue (and wait, with --wait); the results only when waited for. */
+async function queued(flags: ExperimentFlags, options: ExperimentOptions): Promise<ExperimentResult | undefined> {
+  const [{ parseQueueUrl }, { runQueuedExperiment }] = await Promise.all([import('../../experiments/queue/queue-url.js'), import('../../experiments/queue/queued-experiment.js')]);
+  const address = parseQueueUrl(flags.queue as string);
+  const outcome = await runQueuedExperiment({ ...options, address, wait: flags.wait, results: flags.results });
+  if (!flags.wait) console.log(`Submitted. Start workers with: random-erasing worker --queue ${address.display} --results <shared folder>; then this command with --wait writes the results.`);
+  return outcome.result;
+}
+
+/** The queue flags go together; a runtime flag does nothing for runs on a queue (each worker has its own), so it is refused. */
+function checkQueueFlags(flags: ExperimentFlags, runtime: Record<string, unknown>): void {
+  if (!flags.queue) {
+    if (flags.wait) throw new Error('--wait: only with --queue (waits for the queued runs)');
+    if (flags.results) throw new Error('--results: only with --queue (the workers\' results folder)');
+    return;
+  }
+  const given = Object.keys(runtime)[0];
+  if (given) throw new Error(`\`${given}\`: runs on a queue run with each worker's settings; give it to random-erasing worker`);
 }
 
 function strings(value: string, previous: string[] | undefined): string[] {
@@ -58,26 +82,30 @@ async function experiment(name: string, flags: ExperimentFlags, cmd: Command): P
   completeRuntime(runtime);
   const levels = flags.levels ?? DEFAULT_LEVELS;
   checkLevels(levels);
+  checkQueueFlags(flags, runtime);
   const interrupt = interruptSignal('Stopping after the current batch to save a checkpoint (Ctrl-C again to quit at once)...');
+  const options = {
+    name: experimentName,
+    datasets,
+    models,
+    seeds: flags.seeds,
+    outDir: flags.out ?? path.join('results', experimentName),
+    budget,
+    runtime,
+    occlusion: experimentName === 'fig3' ? { levels, seed: flags.occlusionSeed, testSubset: flags.occlusionSubset, backend: runtime.backend, dataDir: runtime.dataDir } : undefined,
+    progress: 'auto' as const,
+    signal: interrupt.signal,
+    log: (line: string) => console.log(line),
+  };
   try {
-    const result = await runExperiment({
-      name: experimentName,
-      datasets,
-      models,
-      seeds: flags.seeds,
-      outDir: flags.out ?? path.join('results', experimentName),
-      budget,
-      runtime,
-      occlusion: experimentName === 'fig3' ? { levels, seed: flags.occlusionSeed, testSubset: flags.occlusionSubset, backend: runtime.backend, dataDir: runtime.dataDir } : undefined,
-      progress: 'auto',
-      signal: interrupt.signal,
-      log: (line) => console.log(line),
-    });
+    const result = flags.queue ? await queued(flags, options) : await runExperiment(options);
+    if (!result) return;
     const occlusion = result.files.occlusion ? `, ${result.files.occlusion.markdown}, ${result.files.occlusion.chart.png}` : '';
     console.log(`Results: ${result.files.markdown}, ${result.files.summaryCsv}, ${result.files.runsCsv}, ${result.files.chart.png}${occlusion}`);
   } catch (error) {
-    if (!(error instanceof GridInterrupted)) throw error;
-    console.error(`Interrupted: ${error.message}`);
+    const stoppedWaiting = flags.queue !== undefined && interrupt.signal.aborted;
+    if (!(error instanceof GridInterrupted) && !stoppedWaiting) throw error;
+    console.error(`Interrupted: ${(error as Error).message}`);
     process.exitCode = 130;
   } finally {
     interrupt.dispose();
@@ -96,7 +124,10 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'results folder (default results/<name>); rerun with the same folder to resume')
     .option('--levels <fractions...>', 'fig3: occlusion levels (default 0 0.1 ... 0.8)', numbers)
     .option('--occlusion-seed <n>', 'fig3: seed of the occluding rectangles', integer, 0)
-    .option('--occlusion-subset <n>', 'fig3: evaluate occlusion on a seeded subset of n test images', integer);
+    .option('--occlusion-subset <n>', 'fig3: evaluate occlusion on a seeded subset of n test images', integer)
+    .option('--queue <url>', 'submit the runs as jobs to this Redis (redis://[:password@]host:port/db, rediss:// for TLS) instead of training here; workers (random-erasing worker) train them')
+    .option('--wait', 'with --queue: show the queue until every run has finished, then write the results folder', false)
+    .option('--results <dir>', "with --queue: the workers' results folder as mounted here (fig3 reads the runs' checkpoints there)");
   addRunFlags(cmd, [...BUDGET_FIELDS, ...GRID_RUNTIME_FIELDS]).action(async (name: string, flags: ExperimentFlags, command: Command) =>
     experiment(name, { ...flags, seeds: flags.seeds ?? [1, 2, 3, 4, 5] }, command),
   );
