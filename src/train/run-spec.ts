@@ -16,23 +16,11 @@ import { OptionError, Validator } from '../core/validate.js';
 import { builtinName } from '../data/load.js';
 import { ARCHITECTURES, resolveSpec, type Arch, type ModelSpec } from '../models/spec.js';
 
-/** The caller's choices for a run; unset = default. */
-export interface RunSpec {
+/** The caller's choices for a run; unset = default. The model options are the registry's (`ModelSpec`; each applies to its architecture only). */
+export interface RunSpec extends Pick<ModelSpec, 'depth' | 'widenFactor' | 'cardinality' | 'baseWidth' | 'drop' | 'convDropout'> {
   /** `fashion-mnist`, `cifar10`, `cifar100` (any spelling `builtinName` accepts) or an image folder. */
   dataset?: string;
   arch?: Arch;
-  /** Network depth (default: the architecture's: resnet 20, wrn 28, resnext 29, preresnet18 18). */
-  depth?: number;
-  /** WRN widen factor k (default 10); WRN only. */
-  widenFactor?: number;
-  /** ResNeXt cardinality (default 8); ResNeXt only. */
-  cardinality?: number;
-  /** ResNeXt width of one group in the first stage, the d of 8x64d (default 64); ResNeXt only. */
-  baseWidth?: number;
-  /** WRN dropout between the two convolutions of a block (default 0); WRN only. */
-  drop?: number;
-  /** Dropout after every convolution (paper Table 4), default 0. */
-  convDropout?: number;
   /** Random Erasing preset: its p, sl, sh, r1 and fill unless given. Default `reference`. */
   preset?: PresetName;
   /** Erasing probability. Default: the preset's when a preset is named, else 0 (no erasing), as the reference scripts. */

@@ -74,6 +74,47 @@ async function stop(running: Running): Promise<void> {
   await running.exited;
 }
 
+/** A fresh Redis, its queue and a results folder for one test; workers it starts are stopped at the end. */
+interface Setup {
+  readonly redis: TestRedis;
+  readonly queue: Queue;
+  readonly results: string;
+  readonly out: string;
+  /** Start a worker stopped (Ctrl-C) when the test ends. */
+  worker(extra?: string[]): Running;
+  /** Submit the grid without waiting. */
+  submit(): Promise<{ code: number | null; stdout: string }>;
+}
+
+let setups = 0;
+
+async function withQueue(body: (setup: Setup) => Promise<void>): Promise<void> {
+  const redis = await TestRedis.start();
+  const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url, maxRetriesPerRequest: null } });
+  const n = ++setups;
+  const results = path.join(root, `results-${n}`);
+  const out = path.join(root, `grid-${n}`);
+  const workers: Running[] = [];
+  try {
+    await body({
+      redis,
+      queue,
+      results,
+      out,
+      worker: (extra) => {
+        const w = worker(redis, results, extra);
+        workers.push(w);
+        return w;
+      },
+      submit: () => run(['experiment', ...GRID, '-d', data, '--queue', redis.url, '-o', out]),
+    });
+  } finally {
+    await Promise.all(workers.map(stop));
+    await queue.close();
+    await redis.stop();
+  }
+}
+
 /** Submit and wait for the grid; returns its summary.csv. */
 async function waitForGrid(redis: TestRedis, out: string): Promise<string> {
   const waited = await run(['experiment', ...GRID, '-d', data, '--queue', redis.url, '--wait', '-o', out]);
@@ -102,135 +143,87 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-test('a queued grid is submitted once, trained by two workers, and gives the local grid\'s numbers', { skip }, async () => {
-  const redis = await TestRedis.start();
-  const results = path.join(root, 'r1');
-  const workers: Running[] = [];
-  try {
-    const first = await run(['experiment', ...GRID, '-d', data, '--queue', redis.url, '-o', path.join(root, 'q1')]);
-    assert.equal(first.code, 0, first.stdout);
-    assert.match(first.stdout, /4 runs, 4 added, 0 failed ones retried, 0 already there/);
-    const again = await run(['experiment', ...GRID, '-d', data, '--queue', redis.url, '-o', path.join(root, 'q1')]);
-    assert.match(again.stdout, /4 runs, 0 added, 0 failed ones retried, 4 already there/);
-    workers.push(worker(redis, results), worker(redis, results));
-    assert.equal(await waitForGrid(redis, path.join(root, 'q1')), localSummary);
-    const runs = (await readFile(path.join(root, 'q1', 'runs.csv'), 'utf8')).trim().split('\n');
+test('a queued grid is submitted once, trained by two workers, and gives the local grid\'s numbers', { skip }, () =>
+  withQueue(async ({ redis, out, worker: start, submit }) => {
+    assert.match((await submit()).stdout, /4 runs, 4 added, 0 failed ones retried, 0 already there/);
+    assert.match((await submit()).stdout, /4 runs, 0 added, 0 failed ones retried, 4 already there/);
+    const workers = [start(), start()];
+    assert.equal(await waitForGrid(redis, out), localSummary);
+    const runs = (await readFile(path.join(out, 'runs.csv'), 'utf8')).trim().split('\n');
     assert.equal(runs.length, 1 + 4, 'one row per run and seed');
     assert.ok(workers.every((w) => /done, test error/.test(w.stdout)), 'both workers trained runs');
-    const status = await run(['status', '--queue', redis.url]);
-    assert.match(status.stdout, /4 runs: completed 4/);
-  } finally {
-    await Promise.all(workers.map(stop));
-    await redis.stop();
-  }
-});
+    assert.match((await run(['status', '--queue', redis.url])).stdout, /4 runs: completed 4/);
+  }));
 
-test('a worker killed with SIGKILL mid-run: its run returns to the queue, resumes elsewhere, nothing lost or doubled', { skip }, async () => {
-  const redis = await TestRedis.start();
-  const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url, maxRetriesPerRequest: null } });
-  const results = path.join(root, 'r2');
-  const second: Running[] = [];
-  try {
-    await run(['experiment', ...GRID, '-d', data, '--queue', redis.url, '-o', path.join(root, 'q2')]);
-    const doomed = worker(redis, results);
+test('a worker killed with SIGKILL mid-run: its run returns to the queue, resumes elsewhere, nothing lost or doubled', { skip }, () =>
+  withQueue(async ({ redis, queue, out, worker: start, submit }) => {
+    await submit();
+    const doomed = start();
     await until('a run past its first epoch', () => someJobPastEpoch(queue));
     doomed.child.kill('SIGKILL');
     await doomed.exited;
-    second.push(worker(redis, results));
-    assert.equal(await waitForGrid(redis, path.join(root, 'q2')), localSummary);
-    assert.match(second[0].stdout, /resuming from its checkpoint/);
-    const runs = (await readFile(path.join(root, 'q2', 'runs.csv'), 'utf8')).trim().split('\n');
-    assert.equal(runs.length, 1 + 4);
-  } finally {
-    await Promise.all(second.map(stop));
-    await queue.close();
-    await redis.stop();
-  }
-});
+    const second = start();
+    assert.equal(await waitForGrid(redis, out), localSummary);
+    assert.match(second.stdout, /resuming from its checkpoint/);
+    assert.equal((await readFile(path.join(out, 'runs.csv'), 'utf8')).trim().split('\n').length, 1 + 4);
+  }));
 
-test('Redis restarted mid-grid: the workers reconnect and the grid completes with the same numbers', { skip }, async () => {
-  const redis = await TestRedis.start();
-  const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url, maxRetriesPerRequest: null } });
-  const results = path.join(root, 'r3');
-  const workers: Running[] = [];
-  try {
-    await run(['experiment', ...GRID, '-d', data, '--queue', redis.url, '-o', path.join(root, 'q3')]);
-    workers.push(worker(redis, results), worker(redis, results));
+test('Redis restarted mid-grid: the workers reconnect and the grid completes with the same numbers', { skip }, () =>
+  withQueue(async ({ redis, queue, out, worker: start, submit }) => {
+    await submit();
+    start();
+    start();
     await until('a run past its first epoch', () => someJobPastEpoch(queue));
     await redis.stop();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await redis.resume();
-    assert.equal(await waitForGrid(redis, path.join(root, 'q3')), localSummary);
-  } finally {
-    await Promise.all(workers.map(stop));
-    await queue.close();
-    await redis.stop();
-  }
-});
+    assert.equal(await waitForGrid(redis, out), localSummary);
+  }));
 
-test('Ctrl-C on a worker checkpoints its run and hands it back; the next worker resumes it', { skip }, async () => {
-  const redis = await TestRedis.start();
-  const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url, maxRetriesPerRequest: null } });
-  const results = path.join(root, 'r4');
-  const next: Running[] = [];
-  try {
-    await run(['experiment', ...GRID, '-d', data, '--queue', redis.url, '-o', path.join(root, 'q4')]);
-    const stopped = worker(redis, results);
+test('Ctrl-C on a worker checkpoints its run and hands it back; the next worker resumes it', { skip }, () =>
+  withQueue(async ({ redis, queue, out, worker: start, submit }) => {
+    await submit();
+    const stopped = start();
     await until('a run past its first epoch', () => someJobPastEpoch(queue));
     stopped.child.kill('SIGINT');
     assert.equal(await stopped.exited, 130);
     assert.match(stopped.stdout, /checkpointed and handed back to the queue/);
-    const waiting = await queue.getJobs(['waiting']);
-    assert.ok(waiting.length >= 1 && (await queue.getJobs(['active'])).length === 0, 'the run is back in the queue');
-    next.push(worker(redis, results));
-    assert.equal(await waitForGrid(redis, path.join(root, 'q4')), localSummary);
-    assert.match(next[0].stdout, /resuming from its checkpoint/);
-  } finally {
-    await Promise.all(next.map(stop));
-    await queue.close();
-    await redis.stop();
-  }
-});
+    assert.ok((await queue.getJobs(['waiting'])).length >= 1 && (await queue.getJobs(['active'])).length === 0, 'the run is back in the queue');
+    const next = start();
+    assert.equal(await waitForGrid(redis, out), localSummary);
+    assert.match(next.stdout, /resuming from its checkpoint/);
+  }));
 
-test('a run that fails three times is marked failed with its error; the others complete', { skip }, async () => {
-  const redis = await TestRedis.start();
-  const results = path.join(root, 'r5');
-  const broken = await writeTinyDataset(path.join(root, 'broken'), 8, { train: 2, test: 2 });
-  await writeFile(path.join(broken, 'train', 'class0', '0.png'), 'not an image');
-  const workers = [worker(redis, results)];
-  try {
-    const args = ['experiment', 'table1', '--models', 'resnet-8', '--seeds', '1', '--epochs', '1', '--train-batch', '8', '-d', data, broken, '--queue', redis.url, '--wait', '-o', path.join(root, 'q5')];
+test('a run that fails three times is marked failed with its error; the others complete', { skip }, () =>
+  withQueue(async ({ redis, out, worker: start }) => {
+    const broken = await writeTinyDataset(path.join(root, 'broken'), 8, { train: 2, test: 2 });
+    await writeFile(path.join(broken, 'train', 'class0', '0.png'), 'not an image');
+    start();
+    const args = ['experiment', 'table1', '--models', 'resnet-8', '--seeds', '1', '--epochs', '1', '--train-batch', '8', '-d', data, broken, '--queue', redis.url, '--wait', '-o', out];
     const waited = await run(args);
     assert.equal(waited.code, 1, waited.stdout);
     assert.match(waited.stdout, /2 run\(s\) failed: broken_resnet-8_baseline seed 1: .*0\.png.*; broken_resnet-8_re seed 1/);
-    assert.match(waited.stdout, /failed  broken_resnet-8_baseline seed 1 after 3 attempt\(s\)/);
-    const summary = (await readFile(path.join(root, 'q5', 'summary.csv'), 'utf8')).trim().split('\n');
+    assert.match(waited.stdout, /failed {2}broken_resnet-8_baseline seed 1 after 3 attempt\(s\)/);
+    const summary = (await readFile(path.join(out, 'summary.csv'), 'utf8')).trim().split('\n');
     assert.deepEqual(summary.slice(1).map((line) => line.split(',')[0]), ['tiny_resnet-8_baseline', 'tiny_resnet-8_re']);
-  } finally {
-    await Promise.all(workers.map(stop));
-    await redis.stop();
-  }
-});
+  }));
 
-test('hostile or invalid jobs fail before anything runs, with a message naming the problem; nothing is written', { skip }, async () => {
-  const redis = await TestRedis.start();
-  const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url, maxRetriesPerRequest: null } });
-  const results = path.join(root, 'r6');
-  const [run0] = buildGrid('table1', { datasets: [data], models: parseModels(['resnet-8']) }).runs;
-  const good = runJobOf('table1', run0, 1, completeSpec({ dataset: data, arch: 'resnet', depth: 8, epochs: 1, seed: 1 }));
-  const etc = runJobOf('table1', run0, 1, completeSpec({ dataset: '/etc', arch: 'resnet', depth: 8, epochs: 1, seed: 1 }));
-  // [job id (undefined: BullMQ's own), job name, data, the error expected]
-  const cases: Array<[string | undefined, string, unknown, RegExp]> = [
-    [undefined, JOB_NAME, { ...good, spec: { ...good.spec, command: 'rm -rf /' } }, /run option command: is not a run option/],
-    ['bad-run-id', JOB_NAME, { ...good, runId: '../../etc/passwd' }, /job runId: expected 16 hexadecimal digits/],
-    [undefined, JOB_NAME, { ...good, exec: 'touch /tmp/pwned' }, /job data: has an unknown field 'exec'/],
-    [undefined, JOB_NAME, { ...good, spec: { ...good.spec, lr: -1 } }, /run option lr: expected a number > 0, got -1/],
-    [etc.runId, JOB_NAME, etc, /job spec\.dataset: folder '\/etc' is outside this worker's data root/],
-    [undefined, 'exec', good, /job name: 'exec' is not a job this worker runs/],
-    ['id-not-run-id', JOB_NAME, good, /job id: the job id 'id-not-run-id' is not its run id/],
-  ];
-  const w = worker(redis, results);
-  try {
+test('hostile or invalid jobs fail before anything runs, with a message naming the problem; nothing is written', { skip }, () =>
+  withQueue(async ({ queue, results, worker: start }) => {
+    const [run0] = buildGrid('table1', { datasets: [data], models: parseModels(['resnet-8']) }).runs;
+    const good = runJobOf('table1', run0, 1, completeSpec({ dataset: data, arch: 'resnet', depth: 8, epochs: 1, seed: 1 }));
+    const etc = runJobOf('table1', run0, 1, completeSpec({ dataset: '/etc', arch: 'resnet', depth: 8, epochs: 1, seed: 1 }));
+    // [job id (undefined: BullMQ's own), job name, data, the error expected]
+    const cases: Array<[string | undefined, string, unknown, RegExp]> = [
+      [undefined, JOB_NAME, { ...good, spec: { ...good.spec, command: 'rm -rf /' } }, /run option command: is not a run option/],
+      ['bad-run-id', JOB_NAME, { ...good, runId: '../../etc/passwd' }, /job runId: expected 16 hexadecimal digits/],
+      [undefined, JOB_NAME, { ...good, exec: 'touch /tmp/pwned' }, /job data: has an unknown field 'exec'/],
+      [undefined, JOB_NAME, { ...good, spec: { ...good.spec, lr: -1 } }, /run option lr: expected a number > 0, got -1/],
+      [etc.runId, JOB_NAME, etc, /job spec\.dataset: folder '\/etc' is outside this worker's data root/],
+      [undefined, 'exec', good, /job name: 'exec' is not a job this worker runs/],
+      ['id-not-run-id', JOB_NAME, good, /job id: the job id 'id-not-run-id' is not its run id/],
+    ];
+    start();
     for (const [jobId, name, body] of cases) await queue.add(name, body, { jobId, attempts: 3 });
     await until('every hostile job to fail', async () => (await queue.getJobCounts('failed')).failed === cases.length);
     const failed = await queue.getJobs(['failed']);
@@ -240,12 +233,7 @@ test('hostile or invalid jobs fail before anything runs, with a message naming t
       assert.equal(job.attemptsMade, 1, 'refused at once, not retried');
     }
     assert.deepEqual(await readdir(results).catch(() => []), [], 'nothing written');
-  } finally {
-    await stop(w);
-    await queue.close();
-    await redis.stop();
-  }
-});
+  }));
 
 test('queue URLs are checked before any connection', () => {
   assert.equal(parseQueueUrl('redis://:secret@10.0.0.2:6379/3').display, 'redis://:***@10.0.0.2:6379/3');
