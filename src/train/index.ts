@@ -8,3 +8,4 @@ export { exportLayersModel, fileLoadHandler, modelFromCheckpoint, type ExportedF
 export { lineChart, sideBySide, renderSvg, svgToPng, writeChart, type ChartRow } from './charts.js';
 export { runExperiment } from './experiments/experiment.js';
 export { evaluateOcclusion, DEFAULT_LEVELS, type OcclusionEvalOptions } from './occlusion.js';
+export * from './detection/index.js';
