@@ -6,8 +6,8 @@
  * detections outside the area range are ignored too. Per class, area range and maxDets, the images'
  * detections are merged, sorted by score (stable), precision is made monotone and read at 101
  * recall points (numpy's searchsorted 'left'); classes without ground truth get -1 and are left out
- * of the means. Boxes enter as COCO [x, y, w, h] (`toCocoBox`), so the arithmetic is pycocotools'
- * on the exported JSON. One extension: difficult objects are ignored like crowd regions, but matched
+ * of the means, which sum in numpy 2's order. Boxes enter as COCO [x, y, w, h] (`toCocoBox`), so
+ * the arithmetic is pycocotools' on the exported JSON. One extension: difficult objects are ignored like crowd regions, but matched
  * with the plain IoU (pycocotools knows only `iscrowd`).
  */
 import { toCocoBox, type CocoBox } from '../../data/detection/boxes.js';

@@ -3,4 +3,4 @@ export * from './detections.js';
 export * from './iou.js';
 export * from './coco-eval.js';
 export * from './voc-eval.js';
-export { numpyMean, numpySum } from './numpy-mean.js';
+export { NUMPY1_BUFFER, numpyMean, numpySum } from './numpy-mean.js';

@@ -1,13 +1,16 @@
 /**
- * The mean of float64 values in numpy's summation order, so that averages of precision values come
- * out bit for bit as pycocotools' `np.mean`: blocks of 8192 (numpy's buffer) summed in turn, each by
- * numpy's pairwise sum (8 running sums up to 128 values, halves above, split on multiples of 8).
+ * Sums and means of float64 values in numpy's order, so that averages of precision values come out
+ * bit for bit as pycocotools' `np.mean`: numpy's pairwise sum (8 running sums up to 128 values,
+ * halves above, split on multiples of 8). numpy 2 (checked: 2.4) sums a contiguous array whole;
+ * numpy 1 (checked: Debian 12's 1.24) sums it in blocks of its 8192-value buffer, one after the
+ * other, which can change the last bit of longer sums.
  */
 
-/** numpy's reduction buffer size. */
-const BUFFER = 8192;
 /** numpy's pairwise-summation block. */
 const BLOCK = 128;
+
+/** numpy 1's reduction buffer, in values. */
+export const NUMPY1_BUFFER = 8192;
 
 function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
   if (n < 8) {
@@ -28,14 +31,14 @@ function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
   return pairwiseSum(a, start, half) + pairwiseSum(a, start + half, n - half);
 }
 
-/** `np.add.reduce` of a 1-D float64 array. */
-export function numpySum(values: ArrayLike<number>): number {
+/** `np.add.reduce` of a 1-D float64 array: numpy 2's by default, numpy 1's with `buffer` = {@link NUMPY1_BUFFER}. */
+export function numpySum(values: ArrayLike<number>, buffer = Infinity): number {
   let sum = 0;
-  for (let start = 0; start < values.length; start += BUFFER) sum += pairwiseSum(values, start, Math.min(BUFFER, values.length - start));
+  for (let start = 0; start < values.length; start += buffer) sum += pairwiseSum(values, start, Math.min(buffer, values.length - start));
   return sum;
 }
 
-/** `np.mean` of a 1-D float64 array (NaN when empty, as numpy). */
-export function numpyMean(values: ArrayLike<number>): number {
-  return numpySum(values) / values.length;
+/** `np.mean` of a 1-D float64 array (NaN when empty, as numpy); `buffer` as in {@link numpySum}. */
+export function numpyMean(values: ArrayLike<number>, buffer = Infinity): number {
+  return numpySum(values, buffer) / values.length;
 }
