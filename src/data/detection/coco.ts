@@ -170,11 +170,11 @@ export async function loadCoco(annotationFile: string, options: CocoOptions = {}
   const { files, ...parsed } = parseCocoInstances(annotationFile, content);
   const dataset: CocoDataset = {
     ...parsed,
-    readImage: (index) => {
+    readImage: async (index) => {
       checkImageIndex(dataset, index);
       const image = parsed.images[index];
       if (options.imagesDir === undefined) {
-        return Promise.reject(new DataError(annotationFile, `image id ${image.id}: no imagesDir given to read '${files[index]}' from`));
+        throw new DataError(annotationFile, `image id ${image.id}: no imagesDir given to read '${files[index]}' from`);
       }
       return readImageFile(join(options.imagesDir, files[index]), image.height, image.width, `${annotationFile} (image id ${image.id})`);
     },

@@ -81,9 +81,9 @@ export function inMemoryDetection(
     classNames,
     images,
     batch,
-    readImage: (index) => {
+    readImage: async (index) => {
       checkImageIndex(dataset, index);
-      return Promise.resolve(sampleOf(batch, index));
+      return sampleOf(batch, index);
     },
   };
   return dataset;

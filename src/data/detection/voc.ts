@@ -160,7 +160,7 @@ export async function loadVoc(root: string, options: VocOptions = {}): Promise<D
     name: `${basename(dir)}-${imageSet}`,
     classNames,
     images,
-    readImage: (index) => {
+    readImage: async (index) => {
       checkImageIndex(dataset, index);
       const { height, width, file } = images[index];
       return readImageFile(files[index], height, width, join(dir, 'Annotations', `${file}.xml`));
