@@ -116,7 +116,7 @@ describe('generateScenes', () => {
   });
 
   it('rejects bad options and sources, naming the option', () => {
-    assert.throws(() => scenes({ count: 0 }), /count must be a positive integer/);
+    assert.throws(() => scenes({ count: 0 }), /count must be an integer in \[1, 4294967295\], got 0/);
     assert.throws(() => scenes({ itemSize: [10, 80] }), /itemSize must be integers/);
     assert.throws(() => scenes({ split: 'val' as 'train' }), /split must be 'train' or 'test'/);
     assert.throws(() => scenes({ difficultBelow: 2 }), /difficultBelow must be in \[0, 1\]/);

@@ -95,6 +95,25 @@ interface ImageRecord {
   readonly objects: DetectionObject[];
 }
 
+/** The `bbox` of an annotation in our convention, checked against its image. */
+function parseBbox(bbox: unknown, image: ImageRecord, fail: (problem: string) => DataError): DetectionObject['box'] {
+  if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw fail(`"bbox" must be [x, y, width, height] numbers, got ${JSON.stringify(bbox)}`);
+  }
+  const [x, y, w, h] = bbox as number[];
+  if (!(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= image.width && y + h <= image.height)) {
+    throw fail(`bbox [${bbox.join(', ')}] must have width, height > 0 and lie inside image ${image.id} (${image.width}x${image.height})`);
+  }
+  return fromCocoBox([x, y, w, h]);
+}
+
+/** An optional 0/1 flag (absent: 0). */
+function flag(record: Json, key: string, fail: (problem: string) => DataError): boolean {
+  const value = record[key] ?? 0;
+  if (value !== 0 && value !== 1) throw fail(`"${key}" must be 0 or 1, got ${JSON.stringify(value)}`);
+  return value === 1;
+}
+
 function parseAnnotation(a: Json, i: number, images: Map<number, ImageRecord>, labels: Map<number, number>, path: string): [ImageRecord, DetectionObject] {
   const id = a.id;
   const f = fields(path, typeof id === 'number' ? `annotation id ${id}` : `annotations[${i}]`, a);
@@ -103,21 +122,12 @@ function parseAnnotation(a: Json, i: number, images: Map<number, ImageRecord>, l
   if (!image) throw f.fail(`image_id ${String(a.image_id)} is not in "images"`);
   const label = labels.get(f.integer('category_id'));
   if (label === undefined) throw f.fail(`category_id ${String(a.category_id)} is not in "categories"`);
-  const bbox = a.bbox;
-  if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw f.fail(`"bbox" must be [x, y, width, height] numbers, got ${JSON.stringify(bbox)}`);
-  }
-  const [x, y, w, h] = bbox as number[];
-  if (!(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= image.width && y + h <= image.height)) {
-    throw f.fail(`bbox [${bbox.join(', ')}] must have width, height > 0 and lie inside image ${image.id} (${image.width}x${image.height})`);
-  }
-  const crowd = a.iscrowd ?? 0;
-  if (crowd !== 0 && crowd !== 1) throw f.fail(`"iscrowd" must be 0 or 1, got ${JSON.stringify(crowd)}`);
-  const ignore = a.ignore ?? 0;
-  if (ignore !== 0 && ignore !== 1) throw f.fail(`"ignore" must be 0 or 1, got ${JSON.stringify(ignore)}`);
-  const area = a.area ?? w * h;
+  const box = parseBbox(a.bbox, image, f.fail);
+  const crowd = flag(a, 'iscrowd', f.fail);
+  const difficult = flag(a, 'ignore', f.fail);
+  const area = a.area ?? (box.x2 - box.x1) * (box.y2 - box.y1);
   if (typeof area !== 'number' || !(area >= 0)) throw f.fail(`"area" must be a number >= 0, got ${JSON.stringify(area)}`);
-  return [image, { box: fromCocoBox([x, y, w, h]), label, difficult: ignore === 1, crowd: crowd === 1, area }];
+  return [image, { box, label, difficult, crowd, area }];
 }
 
 /** Parse an instances document (`path` names it in errors). */

@@ -69,6 +69,10 @@ const BACKGROUND_MAX = 40;
 const FRAGMENT_SIDE: IntRange = [5, 12];
 /** Owner ids fit in a byte, one value kept for "none". */
 const MAX_ITEMS = 254;
+const MAX_DISTRACTORS = 1000;
+const MAX_SIDE = 4096;
+/** Largest seed or scene index (Rng stream ids are 32-bit). */
+const MAX_STREAM = 0xffffffff;
 const PROGRESS_EVERY = 256;
 
 function checkRange(range: IntRange, name: string, lo: number, hi: number): void {
@@ -80,6 +84,10 @@ function checkRange(range: IntRange, name: string, lo: number, hi: number): void
 
 function checkFraction(value: number, name: string): void {
   if (!(Number.isFinite(value) && value >= 0 && value <= 1)) throw new RangeError(`scenes: ${name} must be in [0, 1], got ${value}`);
+}
+
+function checkInteger(value: number, name: string, lo: number, hi: number): void {
+  if (!Number.isInteger(value) || value < lo || value > hi) throw new RangeError(`scenes: ${name} must be an integer in [${lo}, ${hi}], got ${value}`);
 }
 
 /** Fill in defaults and check every option, naming the one at fault. */
@@ -99,17 +107,14 @@ export function resolveSceneOptions(options: SceneOptions): ResolvedSceneOptions
     difficultBelow: options.difficultBelow ?? 0.5,
   };
   if (r.split !== 'train' && r.split !== 'test') throw new RangeError(`scenes: split must be 'train' or 'test', got '${r.split}'`);
-  if (!Number.isInteger(r.count) || r.count < 1) throw new RangeError(`scenes: count must be a positive integer, got ${r.count}`);
-  for (const [name, v] of [['seed', r.seed], ['first', r.first]] as const) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`scenes: ${name} must be an integer in [0, 2^32), got ${v}`);
-  }
-  if (r.first + r.count - 1 > 0xffffffff) throw new RangeError(`scenes: first + count - 1 must stay below 2^32, got ${r.first + r.count - 1}`);
-  for (const [name, v] of [['height', r.height], ['width', r.width]] as const) {
-    if (!Number.isInteger(v) || v < 8 || v > 4096) throw new RangeError(`scenes: ${name} must be an integer in [8, 4096], got ${v}`);
-  }
+  checkInteger(r.count, 'count', 1, MAX_STREAM);
+  checkInteger(r.seed, 'seed', 0, MAX_STREAM);
+  checkInteger(r.first, 'first', 0, MAX_STREAM - r.count + 1);
+  checkInteger(r.height, 'height', 8, MAX_SIDE);
+  checkInteger(r.width, 'width', 8, MAX_SIDE);
   checkRange(r.items, 'items', 0, MAX_ITEMS);
   checkRange(r.itemSize, 'itemSize', 2, Math.min(r.height, r.width));
-  checkRange(r.distractors, 'distractors', 0, 1000);
+  checkRange(r.distractors, 'distractors', 0, MAX_DISTRACTORS);
   if (!(Number.isFinite(r.noise) && r.noise >= 0)) throw new RangeError(`scenes: noise must be a standard deviation >= 0, got ${r.noise}`);
   checkFraction(r.maxOverlap, 'maxOverlap');
   checkFraction(r.difficultBelow, 'difficultBelow');
