@@ -7,7 +7,9 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { FASHION_MNIST_SYSTEM_DIR } from '../../src/data/fashion-mnist.js';
 import type { DetectionDataset } from '../../src/data/detection/dataset.js';
 import { occludeDetection } from '../../src/data/detection/occluded.js';
+import { PixelNoise } from '../../src/data/detection/pixel-noise.js';
 import { SceneCanvas } from '../../src/data/detection/scene-canvas.js';
+import { Rng } from '../../src/core/rng.js';
 import { generateScenes, loadScenes, type SceneOptions } from '../../src/data/detection/scenes.js';
 
 /** Value of the solid rectangle in source images of class c. */
@@ -62,6 +64,29 @@ describe('SceneCanvas', () => {
     assert.deepEqual(item.box, { x1: 2, y1: 1, x2: 19, y2: 34 });
     assert.equal(item.visible, 33 * 17);
     assert.ok(pixels.every((v, i) => v === (item.box && i % 40 >= 2 && i % 40 < 19 && i >= 40 && i < 34 * 40 ? 150 : 0)));
+  });
+});
+
+describe('PixelNoise', () => {
+  it('adds round(N(0, sigma)): variance sigma^2 + 1/12, tail probabilities of the rounded normal, clamped', () => {
+    const n = 1 << 20;
+    const pixels = new Uint8Array(n).fill(128);
+    new PixelNoise(8).add(pixels, Rng.fromSeed(1));
+    let [sum, squares] = [0, 0];
+    for (const v of pixels) [sum, squares] = [sum + v - 128, squares + (v - 128) ** 2];
+    const mean = sum / n;
+    assert.ok(Math.abs(mean) < 0.05, `mean ${mean}`);
+    assert.ok(Math.abs(Math.sqrt(squares / n - mean * mean) - Math.sqrt(64 + 1 / 12)) < 0.03);
+    // sigma 0.3: P(round(N) = +1) = P(N > 0.5) = 1 - Phi(1.667) = 0.04779; binomial sd of the count ~ 218.
+    const small = new Uint8Array(n).fill(100);
+    new PixelNoise(0.3).add(small, Rng.fromSeed(2));
+    const count = (v: number) => small.filter((p) => p === v).length;
+    for (const v of [99, 101]) assert.ok(Math.abs(count(v) - 0.04779 * n) < 4 * 218, `${v}: ${count(v)}`);
+    assert.equal(count(99) + count(100) + count(101), n);
+    // sigma 500 around 128: P(v = 255) = P(N >= 126.5) = 0.400 (clamped, not wrapped), likewise P(v = 0).
+    const wide = new Uint8Array(4096).fill(128);
+    new PixelNoise(500).add(wide, Rng.fromSeed(3));
+    for (const v of [0, 255]) assert.ok(Math.abs(wide.filter((p) => p === v).length - 0.4 * 4096) < 5 * 31, `clamped to ${v}`);
   });
 });
 

@@ -14,6 +14,7 @@ import type { Dataset, Split } from '../dataset.js';
 import { loadFashionMnist } from '../fashion-mnist.js';
 import type { SourceOptions } from '../sources.js';
 import { inMemoryDetection, type DetectionDataset, type DetectionImage, type DetectionObject } from './dataset.js';
+import { PixelNoise } from './pixel-noise.js';
 import { SceneCanvas, type Piece } from './scene-canvas.js';
 
 /** An inclusive integer range [min, max]. */
@@ -38,7 +39,7 @@ export interface SceneOptions {
   readonly itemSize?: IntRange;
   /** Distractor fragments per scene, pasted under the items (default [1, 3]). */
   readonly distractors?: IntRange;
-  /** Standard deviation of the Gaussian pixel noise, in grey levels (default 8). */
+  /** Standard deviation of the Gaussian pixel noise, in grey levels (default 8; added rounded, see PixelNoise). */
   readonly noise?: number;
   /** Placement keeps an item's IoU with earlier items at most this when 8 tries allow (default 0.3). */
   readonly maxOverlap?: number;
@@ -132,7 +133,7 @@ function iou(a: Box, b: Box): number {
 /** Draws scenes from one source dataset into a reused canvas. */
 class SceneComposer {
   private readonly canvas: SceneCanvas;
-  private readonly noise: Float32Array;
+  private readonly noise: PixelNoise;
   private readonly area: number;
 
   constructor(
@@ -141,7 +142,7 @@ class SceneComposer {
   ) {
     this.canvas = new SceneCanvas(o.height, o.width);
     this.area = source.height * source.width;
-    this.noise = new Float32Array(o.height * o.width);
+    this.noise = new PixelNoise(o.noise);
   }
 
   private sourceImage(rng: Rng): { pixels: Uint8Array; label: number } {
@@ -206,17 +207,8 @@ class SceneComposer {
       const { height, width } = this.source;
       this.canvas.paste(pixels, { source, sourceWidth: width, top: 0, left: 0, height, width, toTop: at.y1, toLeft: at.x1, toHeight: h, toWidth: w }, k);
     }
-    this.addNoise(pixels, rng);
+    this.noise.add(pixels, rng);
     return this.objects(labels);
-  }
-
-  private addNoise(pixels: Uint8Array, rng: Rng): void {
-    if (this.o.noise === 0) return;
-    rng.fillNormal(this.noise, 0, this.noise.length, 0, this.o.noise);
-    for (let i = 0; i < pixels.length; i++) {
-      const v = Math.round(pixels[i] + this.noise[i]);
-      pixels[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
   }
 
   private objects(labels: readonly number[]): DetectionObject[] {
