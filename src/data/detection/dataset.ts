@@ -23,7 +23,7 @@ export interface DetectionObject {
 
 /** One image and its objects. */
 export interface DetectionImage {
-  /** Image id: COCO's `id`, otherwise the image's index. */
+  /** Image id: COCO's `id`, a scene's index in its seed's sequence, a VOC image's position in its image set. */
   readonly id: number;
   /** File name (VOC id or COCO `file_name`; `scene-<i>` for generated scenes). */
   readonly file: string;
