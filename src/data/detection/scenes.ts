@@ -7,6 +7,7 @@
  * `Rng.fromSeed(seed).derive(split, i)`, so any range of scenes can be generated alone, in any order,
  * and comes out the same.
  */
+import { boxIou } from '../../core/box-iou.js';
 import { batchView } from '../../core/image.js';
 import type { Box } from '../../core/object-aware.js';
 import { Rng } from '../../core/rng.js';
@@ -122,14 +123,6 @@ export function resolveSceneOptions(options: SceneOptions): ResolvedSceneOptions
   return r;
 }
 
-function iou(a: Box, b: Box): number {
-  const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
-
 /** Draws scenes from one source dataset into a reused canvas. */
 class SceneComposer {
   private readonly canvas: SceneCanvas;
@@ -167,7 +160,7 @@ class SceneComposer {
       const y1 = rng.int(0, this.o.height - h);
       const x1 = rng.int(0, this.o.width - w);
       const box = { x1, y1, x2: x1 + w, y2: y1 + h };
-      const overlap = Math.max(0, ...placed.map((p) => iou(p, box)));
+      const overlap = Math.max(0, ...placed.map((p) => boxIou(p, box)));
       if (overlap < bestOverlap) [best, bestOverlap] = [box, overlap];
     }
     return best as Box;

@@ -5,17 +5,9 @@
  * Pascal VOC's, on 1-based inclusive boxes with its +1 pixel widths, which on our exclusive boxes
  * converted by `toVocBox` gives the plain IoU again (up to rounding).
  */
-import type { Box } from '../../core/object-aware.js';
 import type { CocoBox, VocBox } from '../../data/detection/boxes.js';
 
-/** Intersection over union of two boxes (x2/y2 exclusive); 0 when they do not overlap. */
-export function boxIou(a: Box, b: Box): number {
-  const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
+export { boxIou } from '../../core/box-iou.js';
 
 /**
  * IoU of every detection with every ground truth, row-major `[detection][truth]`, with pycocotools'
