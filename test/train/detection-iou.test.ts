@@ -7,12 +7,12 @@ import { toCocoBox, toVocBox } from '../../src/data/detection/boxes.js';
 import { COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS } from '../../src/train/detection/coco-eval.js';
 import { boxIou, cocoIou, vocIou } from '../../src/train/detection/iou.js';
 import { NUMPY1_BUFFER, numpyMean } from '../../src/train/detection/numpy-mean.js';
-import { findPythonWith } from '../models/torch-python.js';
+import { findPythonWith, pythonsWith } from '../models/torch-python.js';
 
 const torchvisionPython = findPythonWith('torchvision');
 const numpyPython = findPythonWith('numpy');
-/** Every python3 with numpy here (a pyenv one and the system one may hold different numpy versions). */
-const numpyPythons = ['python3', '/usr/bin/python3'].filter((exe) => spawnSync(exe, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
+/** A pyenv python3 and the system one may hold different numpy versions: check each. */
+const numpyPythons = pythonsWith('numpy');
 
 function randomBoxes(rng: Rng, n: number, integer: boolean): Box[] {
   return Array.from({ length: n }, () => {
