@@ -140,6 +140,13 @@ describe('generateScenes', () => {
     assert.ok(counts.every((n) => n >= 1 && n <= 3) && counts.some((n) => n === 3));
   });
 
+  it('a source smaller than the fragment sizes: fragments are cut to fit', () => {
+    const tiny: Dataset = { ...source, images: new Uint8Array(20 * 36).fill(200), height: 6, width: 6 };
+    const set = generateScenes(tiny, { split: 'train', count: 20, seed: 1, distractors: [3, 3], noise: 0 });
+    assert.ok(set.batch.data.some((v) => v === 200), 'items and fragments painted');
+    assert.ok(set.images.every((im) => im.objects.length >= 1));
+  });
+
   it('rejects bad options and sources, naming the option', () => {
     assert.throws(() => scenes({ count: 0 }), /count must be an integer in \[1, 4294967295\], got 0/);
     assert.throws(() => scenes({ itemSize: [10, 80] }), /itemSize must be integers/);

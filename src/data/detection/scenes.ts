@@ -36,7 +36,7 @@ export interface SceneOptions {
   readonly width?: number;
   /** Items per scene (default [2, 4]). */
   readonly items?: IntRange;
-  /** Side in pixels a 28x28 item is rescaled to, before a small aspect jitter (default [16, 36]). */
+  /** Side in pixels a source image (28x28 for Fashion-MNIST) is rescaled to, before a small aspect jitter (default [16, 36]). */
   readonly itemSize?: IntRange;
   /** Distractor fragments per scene, pasted under the items (default [1, 3]). */
   readonly distractors?: IntRange;
@@ -168,8 +168,9 @@ class SceneComposer {
 
   private distractor(pixels: Uint8Array, rng: Rng): void {
     const { pixels: source } = this.sourceImage(rng);
-    const fh = rng.int(FRAGMENT_SIDE[0], FRAGMENT_SIDE[1]);
-    const fw = rng.int(FRAGMENT_SIDE[0], FRAGMENT_SIDE[1]);
+    const side = (limit: number) => rng.int(Math.min(FRAGMENT_SIDE[0], limit), Math.min(FRAGMENT_SIDE[1], limit));
+    const fh = side(this.source.height);
+    const fw = side(this.source.width);
     const top = rng.int(0, this.source.height - fh);
     const left = rng.int(0, this.source.width - fw);
     const [ih, iw] = this.itemShape(rng);

@@ -178,8 +178,37 @@ function searchLeft(values: Float64Array, x: number, from: number): number {
   return i;
 }
 
+/** Offset of precision[t][r][k][a][m] in a table of K classes. */
+function precisionOffset(K: number, t: number, r: number, k: number, a: number, m: number): number {
+  return (((t * R + r) * K + k) * A + a) * M + m;
+}
+
+/** COCOeval's precision [T][R][K][A][M] and recall [T][K][A][M] tables, -1 where not reached. */
+class Tables {
+  readonly precision: Float64Array;
+  readonly recall: Float64Array;
+  constructor(readonly K: number) {
+    this.precision = new Float64Array(T * R * K * A * M).fill(-1);
+    this.recall = new Float64Array(T * K * A * M).fill(-1);
+  }
+  p(t: number, r: number, k: number, a: number, m: number): number {
+    return precisionOffset(this.K, t, r, k, a, m);
+  }
+  rc(t: number, k: number, a: number, m: number): number {
+    return ((t * this.K + k) * A + a) * M + m;
+  }
+  /** Precision values over thresholds `ts`, all recall points and classes `ks`, in numpy's C order. */
+  precisionSlice(ts: readonly number[], ks: readonly number[], a: number, m: number): number[] {
+    return ts.flatMap((t) => Array.from({ length: R }, (_, r) => ks.map((k) => this.precision[this.p(t, r, k, a, m)])).flat());
+  }
+  recallSlice(ts: readonly number[], ks: readonly number[], a: number, m: number): number[] {
+    return ts.flatMap((t) => ks.map((k) => this.recall[this.rc(t, k, a, m)]));
+  }
+}
+
 /** Precision at the recall points and final recall of one class, area range and maxDets (`accumulate`). */
-function accumulateOne(evals: readonly ImageEval[], maxDet: number, precision: Float64Array, recall: Float64Array, at: (t: number, r: number) => number, recallAt: (t: number) => number): void {
+function accumulateOne(evals: readonly ImageEval[], tables: Tables, k: number, a: number, m: number): void {
+  const maxDet = COCO_MAX_DETS[m];
   const positives = evals.reduce((n, e) => n + e.positives, 0);
   if (positives === 0) return;
   const merged: { score: number; e: ImageEval; d: number }[] = [];
@@ -201,12 +230,12 @@ function accumulateOne(evals: readonly ImageEval[], maxDet: number, precision: F
       rc[n] = tp / positives;
       pr[n] = tp / (fp + tp + Number.EPSILON);
     });
-    recall[recallAt(t)] = nd ? rc[nd - 1] : 0;
+    tables.recall[tables.rc(t, k, a, m)] = nd ? rc[nd - 1] : 0;
     for (let i = nd - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
     let i = 0;
     for (let r = 0; r < R; r++) {
       i = searchLeft(rc, COCO_RECALL_POINTS[r], i);
-      precision[at(t, r)] = i < nd ? pr[i] : 0;
+      tables.precision[tables.p(t, r, k, a, m)] = i < nd ? pr[i] : 0;
     }
   }
 }
@@ -215,28 +244,6 @@ function accumulateOne(evals: readonly ImageEval[], maxDet: number, precision: F
 function meanValid(values: number[]): number {
   const valid = values.filter((v) => v > -1);
   return valid.length === 0 ? -1 : numpyMean(valid);
-}
-
-class Tables {
-  readonly precision: Float64Array;
-  readonly recall: Float64Array;
-  constructor(readonly K: number) {
-    this.precision = new Float64Array(T * R * K * A * M).fill(-1);
-    this.recall = new Float64Array(T * K * A * M).fill(-1);
-  }
-  p(t: number, r: number, k: number, a: number, m: number): number {
-    return (((t * R + r) * this.K + k) * A + a) * M + m;
-  }
-  rc(t: number, k: number, a: number, m: number): number {
-    return ((t * this.K + k) * A + a) * M + m;
-  }
-  /** Precision values over thresholds `ts`, all recall points and classes `ks`, in numpy's C order. */
-  precisionSlice(ts: readonly number[], ks: readonly number[], a: number, m: number): number[] {
-    return ts.flatMap((t) => Array.from({ length: R }, (_, r) => ks.map((k) => this.precision[this.p(t, r, k, a, m)])).flat());
-  }
-  recallSlice(ts: readonly number[], ks: readonly number[], a: number, m: number): number[] {
-    return ts.flatMap((t) => ks.map((k) => this.recall[this.rc(t, k, a, m)]));
-  }
 }
 
 const ALL_T = Array.from({ length: T }, (_, t) => t);
@@ -281,9 +288,7 @@ export function evaluateCoco(truth: GroundTruth, detections: readonly Detection[
     for (let a = 0; a < A; a++) {
       const evals = perImage[k][a].filter((e): e is ImageEval => e !== null);
       if (evals.length === 0) continue;
-      COCO_MAX_DETS.forEach((maxDet, m) =>
-        accumulateOne(evals, maxDet, tables.precision, tables.recall, (t, r) => tables.p(t, r, k, a, m), (t) => tables.rc(t, k, a, m)),
-      );
+      for (let m = 0; m < M; m++) accumulateOne(evals, tables, k, a, m);
     }
   }
   const classAp = (ts: number[]) => Array.from({ length: K }, (_, k) => meanValid(tables.precisionSlice(ts, [k], 0, M - 1)));
@@ -321,7 +326,7 @@ export function precisionCurve(evaluation: CocoEvaluation, options: CurveOptions
     throw new RangeError(`precisionCurve: label must be a class index in [0, ${K}), got ${options.label}`);
   }
   const ks = options.label === undefined ? Array.from({ length: K }, (_, k) => k) : [options.label];
-  const at = (r: number, k: number) => evaluation.precision[(((t * R + r) * K + k) * A + a) * M + m];
+  const at = (r: number, k: number) => evaluation.precision[precisionOffset(K, t, r, k, a, m)];
   const precision = Float64Array.from({ length: R }, (_, r) => meanValid(ks.map((k) => at(r, k))));
   return precision[0] === -1 ? null : { recall: COCO_RECALL_POINTS.slice(), precision };
 }
