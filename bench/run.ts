@@ -2,7 +2,7 @@
  * Benchmarks: `npm run bench [section ...]`. Each section is a module in this folder exporting
  * `run(): Promise<void>` that prints its own figures. With no argument every section runs.
  */
-const SECTIONS = ['core', 'engine', 'loader', 'models', 'layer'] as const;
+const SECTIONS = ['core', 'engine', 'loader', 'models', 'layer', 'detection'] as const;
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

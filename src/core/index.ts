@@ -10,6 +10,7 @@ export * from './random-erasing.js';
 export * from './transforms.js';
 export * from './object-aware.js';
 export * from './occlusion.js';
+export * from './box-iou.js';
 export * from './noise.js';
 export { normalKernelName, type NormalKernelName } from './ziggurat-kernel.js';
 export * from './targets.js';

@@ -11,3 +11,4 @@ export * from './pipeline.js';
 export * from './batch.js';
 export * from './loader.js';
 export * from './stats.js';
+export * from './detection/index.js';

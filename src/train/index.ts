@@ -8,3 +8,4 @@ export { evaluateCheckpoint, type Evaluation } from './evaluate.js';
 export { exportLayersModel, fileLoadHandler, modelFromCheckpoint, type ExportedFiles } from './export.js';
 export { lineChart, sideBySide, renderSvg, svgToPng, writeChart, type ChartRow } from './charts.js';
 export { evaluateOcclusion, DEFAULT_LEVELS, type OcclusionEvalOptions, type OcclusionPoint } from './occlusion.js';
+export * from './detection/index.js';

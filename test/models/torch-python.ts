@@ -1,7 +1,17 @@
-/** Locating a python3 that imports torch, for comparisons against PyTorch (tests and benchmark). */
+/** Locating a python3 that imports torch (or another module), for comparisons against PyTorch and numpy (tests and benchmark). */
 import { spawnSync } from 'node:child_process';
 
-/** The first python3 that imports torch (a pyenv shim may shadow the system one), or undefined. */
+/** Every python3 here that imports `module`: the one on PATH (maybe a pyenv shim), then the system one. */
+export function pythonsWith(module: string): string[] {
+  return ['python3', '/usr/bin/python3'].filter((python) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+}
+
+/** The first python3 that imports `module`, or undefined. */
+export function findPythonWith(module: string): string | undefined {
+  return pythonsWith(module)[0];
+}
+
+/** The first python3 that imports torch, or undefined. */
 export function findTorchPython(): string | undefined {
-  return ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  return findPythonWith('torch');
 }

@@ -23,6 +23,7 @@ interface PreviewFlags {
   scale?: number;
   outline: boolean;
   objectAware: boolean;
+  detection: boolean;
   boxes?: string;
   out: string;
 }
@@ -41,6 +42,11 @@ async function preview(flags: PreviewFlags): Promise<void> {
   const eraser = new RandomErasing(flags.preset, overrides);
   const boxes = flags.boxes ? objects.parseBoxes(await readFile(flags.boxes, 'utf8'), flags.boxes) : undefined;
   const dataset = await loadDataset(flags.dataset, { split: flags.split, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
+  if (flags.detection) {
+    const { writeDetectionPreview } = await import('../../experiments/detection-preview.js');
+    console.log(await writeDetectionPreview({ ...flags, source: dataset, eraser }));
+    return;
+  }
   const indices = flags.indices ?? samples.pickSamples(dataset, flags.samples, flags.seed);
   const common = { dataset, indices, eraser, seed: flags.seed, outline: flags.outline };
   const rows = flags.objectAware
@@ -73,10 +79,12 @@ export function register(program: Command): void {
     .option('--scale <k>', 'integer upscaling of each image (default: at least 112 px per tile)', integer)
     .option('--outline', 'outline erased regions in red', false)
     .option('--object-aware', 'object-aware modes: rows IRE, ORE, I+ORE with object boxes drawn in green', false)
+    .option('--detection', 'detection scenes made from the dataset (seeded by --seed): rows with boxes, IRE, ORE, I+ORE, occluded test', false)
     .option('--boxes <file.json>', 'object boxes for every sample: JSON array of {"x1","y1","x2","y2"} (default: generated)')
     .option('-o, --out <file.png>', 'output PNG', 'preview.png')
-    .action(async (flags: PreviewFlags) => {
+    .action(async (flags: PreviewFlags, command: Command) => {
       if (flags.boxes && !flags.objectAware) throw new Error('--boxes: only used with --object-aware');
+      if (flags.detection && (flags.objectAware || command.getOptionValueSource('draws') === 'cli')) throw new Error('--detection: not with --object-aware or --draws');
       await preview(flags);
     });
 }
