@@ -27,7 +27,7 @@ export const SUBSET_STREAM = 0x73756273;
 /** The Random Erasing settings of a run (preset and the options it overrides), or null without erasing. */
 export function erasingOf(spec: CompleteSpec): PipelineConfig['erasing'] {
   if (spec.p === 0 || spec.preset === undefined) return null;
-  const options = { p: spec.p, sl: spec.sl, sh: spec.sh, r1: spec.r1, ...(spec.fill !== undefined ? { fill: parseFill(spec.fill) } : {}) };
+  const options = { p: spec.p, sl: spec.sl, sh: spec.sh, ...(spec.r1 !== undefined ? { r1: spec.r1 } : {}), ...(spec.fill !== undefined ? { fill: parseFill(spec.fill) } : {}) };
   return { preset: spec.preset, options };
 }
 

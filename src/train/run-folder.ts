@@ -60,13 +60,18 @@ function fillText(fill: ResolvedOptions['fill']): string {
   return `${fill.kind} per ${fill.per ?? 'pixel'}`;
 }
 
+function geometryText(o: ResolvedOptions): string {
+  if (o.sizeSampling === 'per-side') return `height and width fractions sqrt(U(${o.sl}, ${o.sh})) each`;
+  return `area ${o.sl}..${o.sh}, aspect ${o.r1}..${+o.r2.toFixed(4)} (${o.aspectSampling})`;
+}
+
 /** The lines a run prints before it starts: every resolved setting, the reference's parameter count. */
 export function describeRun(d: RunDescription): string[] {
   const { spec, erasing, runtime } = d;
   const drops = spec.schedule.length ? `x${spec.gamma} at epochs ${spec.schedule.join(', ')}` : 'constant';
   const subset = (n: number | undefined) => (n === undefined ? 'all' : `${n} (seeded subset)`);
   const erasingText = erasing
-    ? `p ${erasing.p}, preset ${spec.preset}, area ${erasing.sl}..${erasing.sh}, aspect ${erasing.r1}..${+erasing.r2.toFixed(4)} (${erasing.aspectSampling}), fill ${fillText(erasing.fill)}`
+    ? `p ${erasing.p}, preset ${spec.preset}, ${geometryText(erasing)}, fill ${fillText(erasing.fill)}`
     : 'off';
   return [
     `Run ${d.runId} (settings in ${path.join(runtime.checkpoint, 'config.json')})`,

@@ -164,13 +164,20 @@ function completeErasing(spec: RunSpec): Pick<CompleteSpec, 'p' | 'preset' | 'sl
     if (stray) v.reject(stray, 'has no effect without erasing (p is 0); set p > 0 or leave it out');
     return { p };
   }
-  const base = PRESETS[preset ?? DEFAULT_PRESET];
+  const name = preset ?? DEFAULT_PRESET;
+  const base = PRESETS[name];
   const sh = v.number(spec.sh ?? base.sh, 'sh', { min: 0, max: 1, minExclusive: true });
-  const sl = v.number(spec.sl ?? base.sl, 'sl', { min: 0, minExclusive: true });
+  const sl = v.number(spec.sl ?? base.sl, 'sl', { min: 0, minExclusive: base.sizeSampling !== 'per-side' });
   v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
-  const r1 = v.number(spec.r1 ?? base.r1, 'r1', { min: 0, minExclusive: true });
   if (spec.fill !== undefined) parseFill(spec.fill);
-  return { p, preset: preset ?? DEFAULT_PRESET, sl, sh, r1, ...(spec.fill !== undefined ? { fill: spec.fill } : {}) };
+  const fill = spec.fill !== undefined ? { fill: spec.fill } : {};
+  // Presets that draw each side on its own (keras) have no aspect ratio.
+  if (base.sizeSampling === 'per-side') {
+    if (spec.r1 !== undefined) v.reject('r1', `has no effect with preset ${name} (it draws height and width independently)`);
+    return { p, preset: name, sl, sh, ...fill };
+  }
+  const r1 = v.number(spec.r1 ?? base.r1, 'r1', { min: 0, minExclusive: true });
+  return { p, preset: name, sl, sh, r1, ...fill };
 }
 
 function completeOptimiser(spec: RunSpec): Pick<CompleteSpec, 'lr' | 'momentum' | 'weightDecay' | 'nesterov' | 'labelSmoothing' | 'gamma'> {

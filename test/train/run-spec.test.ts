@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { PRESETS } from '../../src/core/presets.js';
+import { RandomErasing } from '../../src/core/random-erasing.js';
+import { erasingOf } from '../../src/train/data-source.js';
 import { parseModel } from '../../src/experiments/models.js';
 import { buildGrid } from '../../src/experiments/grids.js';
 import { runSpec, trainExecutor } from '../../src/experiments/train-executor.js';
@@ -24,6 +26,11 @@ test('a preset gives its values, p included, unless a value is given (item 1)', 
   assert.deepEqual(completeSpec({ seed: 1, p: 0.5 }), { ...completeSpec({ seed: 1, p: 0.5, preset: 'reference', sl: 0.02, sh: 0.4, r1: 0.3 }) });
   assert.throws(() => completeSpec({ seed: 1, p: 0, sh: 0.3 }), /run option sh: has no effect without erasing \(p is 0\)/);
   assert.throws(() => completeSpec({ seed: 1, preset: 'timm', p: 0 }), /run option preset: has no effect without erasing/);
+  // A preset that draws each side on its own has no aspect ratio to give.
+  const keras = completeSpec({ seed: 1, preset: 'keras' });
+  assert.equal(keras.r1, undefined);
+  assert.equal(new RandomErasing(erasingOf(keras)!.preset, erasingOf(keras)!.options).options.sizeSampling, 'per-side');
+  assert.throws(() => completeSpec({ seed: 1, preset: 'keras', r1: 0.3 }), /run option r1: has no effect with preset keras/);
 });
 
 test('ResNeXt takes its group width; a model option of another architecture is refused (item 2)', () => {
