@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander';
 import { PRESET_NAMES, PRESETS } from '../core/presets.js';
 import { ARCHITECTURES } from '../models/spec.js';
-import { BACKENDS } from '../tf/backend.js';
+import { BACKENDS } from '../tf/backend-names.js';
 import { RUNTIME_DEFAULTS, type RunRuntime } from '../train/run-runtime.js';
 import { DEFAULT_MICRO_BATCH, DEFAULT_PRESET, FILL_NAMES, SPEC_DEFAULTS, type RunSpec } from '../train/run-spec.js';
 import { integer, integers, number } from './options.js';

@@ -3,12 +3,11 @@
  * Order: `tensorflow` (when the optional `@tensorflow/tfjs-node` package can be imported) → `wasm`
  * (binaries loaded from the installed `@tensorflow/tfjs-backend-wasm`, no network) → `cpu`.
  */
+import { BACKENDS, type BackendName } from './backend-names.js';
 import { registerTrainingKernels } from './kernels/index.js';
 import { setWasmPaths, tf } from './tf.js';
 
-/** Backends `setupBackend` knows how to start. */
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export { BACKENDS, type BackendName };
 
 export interface SetupBackendOptions {
   /** Force one backend; a clear error is thrown when it cannot start. Default: best available. */

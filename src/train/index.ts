@@ -1,5 +1,6 @@
 /** Training system: the trainer, its run spec and runtime, checkpoints, evaluation, export and charts. */
-export { train, resolveRequest, type TrainHooks, type TrainRequest, type TrainResult } from './trainer.js';
+export { train, type TrainHooks, type TrainResult } from './trainer.js';
+export { resolveRequest, type TrainRequest, type ResolvedRequest } from './run-request.js';
 export { completeSpec, resumedSpec, specHash, DEFAULT_MICRO_BATCH, SPEC_DEFAULTS, type CompleteSpec, type RunSpec } from './run-spec.js';
 export { completeRuntime, RUNTIME_DEFAULTS, type CompleteRuntime, type RunRuntime } from './run-runtime.js';
 export { OutOfMemoryError } from './out-of-memory.js';

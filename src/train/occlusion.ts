@@ -12,7 +12,7 @@ import { defaultPipeline } from '../data/pipeline.js';
 import { setupBackend } from '../tf/backend.js';
 import type { tfl } from '../tf/tf.js';
 import { Validator } from '../core/validate.js';
-import type { BackendName } from '../tf/backend.js';
+import type { BackendName } from '../tf/backend-names.js';
 import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
 import { subsetOf } from './data-source.js';
 import { modelFromCheckpoint } from './export.js';

@@ -3,7 +3,7 @@ import type { RngState } from '../core/rng.js';
 import type { Batch } from '../data/batch.js';
 import type { ErrorReply } from '../data/pending-replies.js';
 import type { ModelSpec } from '../models/spec.js';
-import type { BackendName } from '../tf/backend.js';
+import type { BackendName } from '../tf/backend-names.js';
 
 /** What a replica worker is started with: the model to build, the backend to build it on, how to train. */
 export interface ReplicaInit {

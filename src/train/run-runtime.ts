@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Validator } from '../core/validate.js';
-import { BACKENDS, type BackendName } from '../tf/backend.js';
+import { BACKENDS, type BackendName } from '../tf/backend-names.js';
 
 /** Execution settings of a run; unset = default. */
 export interface RunRuntime {

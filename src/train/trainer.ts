@@ -5,7 +5,6 @@
  * curves plot are rewritten atomically. A resumed run continues bit-for-bit where it stopped, and the
  * weights do not depend on the number of threads.
  */
-import path from 'node:path';
 import { RandomErasing } from '../core/random-erasing.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/validate.js';
@@ -13,7 +12,7 @@ import { buildModel, trainableParamCount } from '../models/index.js';
 import { setupBackend, type BackendName } from '../tf/backend.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { encodeCheckpoint, loadCheckpoint, type CheckpointState, type PartialEpoch } from './checkpoint.js';
+import { encodeCheckpoint, type CheckpointState, type PartialEpoch } from './checkpoint.js';
 import { erasingOf, openTrainData, type TrainData } from './data-source.js';
 import { writeHistoryFiles, type EpochRecord } from './history.js';
 import { readDropoutRng, readWeights, writeDropoutRng, writeWeights } from './model-state.js';
@@ -21,23 +20,11 @@ import { evaluate, trainEpoch } from './passes.js';
 import { createReporter, type ProgressMode, type ProgressReporter } from './progress.js';
 import { ReplicaPool } from './replica-pool.js';
 import { describeRun, runPaths, writeRunDescription, type RunDescription, type RunPaths } from './run-folder.js';
-import { completeRuntime, type CompleteRuntime, type RunRuntime } from './run-runtime.js';
-import { completeSpec, modelSpecOf, resumedSpec, specHash, type CompleteSpec, type RunSpec } from './run-spec.js';
+import { resolveRequest, type TrainRequest } from './run-request.js';
+import type { CompleteRuntime } from './run-runtime.js';
+import { modelSpecOf, specHash, type CompleteSpec } from './run-spec.js';
 import { learningRateAt } from './schedule.js';
 import { Sgd } from './sgd.js';
-
-/** What to train: a new run, or a checkpoint to resume. */
-export interface TrainRequest {
-  /**
-   * A new run's spec (unset values take the defaults), or, with `resume`, the values the caller
-   * sets: they must equal the checkpoint's, except `epochs` (see `resumedSpec`).
-   */
-  readonly spec?: RunSpec;
-  /** How to run it (threads, data workers, backend, folder, data location, test batch). */
-  readonly runtime?: RunRuntime;
-  /** Checkpoint file to continue from; the run folder defaults to its folder. */
-  readonly resume?: string;
-}
 
 /** Optional behaviour of {@link train}. */
 export interface TrainHooks {
@@ -72,26 +59,6 @@ export interface TrainResult {
   readonly interrupted: boolean;
   readonly paths: RunPaths;
   readonly model?: tfl.LayersModel;
-}
-
-/** A request with every value resolved: the complete spec, the runtime and the checkpoint being resumed. */
-export interface ResolvedRequest {
-  readonly spec: CompleteSpec;
-  readonly runtime: CompleteRuntime;
-  readonly saved: CheckpointState | null;
-}
-
-/** Resolve a request: the one place where the resume rule and the defaults apply. */
-export async function resolveRequest(request: TrainRequest): Promise<ResolvedRequest> {
-  const saved = request.resume ? await loadCheckpoint(request.resume) : null;
-  const spec = saved ? resumedSpec(saved.spec, request.spec ?? {}, saved.epoch) : completeSpec(request.spec ?? {});
-  const folder = request.runtime?.checkpoint ?? (request.resume ? path.dirname(request.resume) : undefined);
-  const runtime = completeRuntime({ ...definedOf(request.runtime ?? {}), ...(folder !== undefined ? { checkpoint: folder } : {}) });
-  return { spec, runtime, saved };
-}
-
-function definedOf<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**

@@ -40,7 +40,7 @@ test('each list is defined once: presets, architectures and backends are not spe
   const lists: Array<[RegExp, string]> = [
     [/'reference',\s*'paper',\s*'torchvision'/, 'src/core/presets.ts'],
     [/'resnet',\s*'preresnet18',\s*'wrn'/, 'src/models/spec.ts'],
-    [/'(wasm|tensorflow)',\s*'(cpu|wasm)',\s*'(tensorflow|cpu)'/, 'src/tf/backend.ts'],
+    [/'(wasm|tensorflow)',\s*'(cpu|wasm)',\s*'(tensorflow|cpu)'/, 'src/tf/backend-names.ts'],
   ];
   for (const file of await sources('src')) {
     const text = await readFile(file, 'utf8');

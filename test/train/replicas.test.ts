@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { buildModel } from '../../src/models/index.js';
+import { setupBackend } from '../../src/tf/backend.js';
 import { tf, tfl } from '../../src/tf/tf.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { readDropoutRng } from '../../src/train/model-state.js';
@@ -15,7 +16,7 @@ import { train } from '../../src/train/trainer.js';
 import { runCli } from '../cli/fixtures.js';
 import { CLASSES, SHAPE, tempDir, tinyData } from './fixtures.js';
 
-await tf.setBackend('cpu');
+await setupBackend({ backend: 'wasm' });
 
 const SPEC: RunSpec = { seed: 3, arch: 'resnet', depth: 8, epochs: 1, schedule: [], trainBatch: 16, microBatch: 8, labelSmoothing: 0.1, weightDecay: 0.01, nesterov: true };
 const modelSpec = (spec: RunSpec = SPEC) => modelSpecOf(completeSpec(spec), CLASSES, SHAPE);
@@ -50,7 +51,7 @@ async function checkReplicaSteps(microBatch: number, workers: number, spec = SPE
 
   const model = buildModel(modelSpec(spec));
   const initial = weightsOf(model).flat();
-  const pool = new ReplicaPool(workers, { spec: modelSpec(spec), backend: 'cpu', labelSmoothing: 0.1 });
+  const pool = new ReplicaPool(workers, { spec: modelSpec(spec), backend: 'wasm', labelSmoothing: 0.1 });
   const replicaSgd = sgdOf(model);
   const ctx = { model, sgd: replicaSgd, pool, lr: 0.1, labelSmoothing: 0.1, microBatch };
   try {
@@ -87,22 +88,21 @@ test('with dropout, replicas draw the masks of the one-thread step', async () =>
 test('train() gives the same weights on 1, 2 and 3 threads bit for bit; config.json records the threads; a resume may change them', async () => {
   const run = async (threads: number, spec: RunSpec = { ...SPEC, microBatch: 4 }) => {
     const dir = await tempDir();
-    const result = await train({ spec, runtime: { checkpoint: dir, threads, backend: 'cpu' } }, { data: tinyData(), keepModel: true });
+    const result = await train({ spec, runtime: { checkpoint: dir, threads, backend: 'wasm' } }, { data: tinyData(), keepModel: true });
     const weights = weightsOf(result.model as tfl.LayersModel);
     result.model?.dispose();
     return { dir, result, weights, history: result.history.map(({ seconds: _, ...r }) => r) };
   };
   const one = await run(1);
-  for (const threads of [2, 3]) {
+  // 8 threads: more than the 4 micro-batches of a step, so 4 are started.
+  for (const [threads, started] of [[2, 2], [3, 3], [8, 4]]) {
     const other = await run(threads);
     assert.deepEqual(other.weights, one.weights, `${threads} threads`);
     assert.deepEqual(other.history, one.history, `${threads} threads`);
     assert.equal(other.result.runId, one.result.runId, 'the run id does not depend on the threads');
-    assert.equal(JSON.parse(await readFile(`${other.dir}/config.json`, 'utf8')).runtime.threads, threads);
+    assert.equal(JSON.parse(await readFile(`${other.dir}/config.json`, 'utf8')).runtime.threads, started);
   }
-  // More threads than micro-batches per step are not started.
-  assert.equal((await run(8)).result.runtime.threads, 4);
-  const resumed = await train({ resume: `${one.dir}/checkpoint.ckpt`, spec: { epochs: 2 }, runtime: { threads: 2, backend: 'cpu' } }, { data: tinyData() });
+  const resumed = await train({ resume: `${one.dir}/checkpoint.ckpt`, spec: { epochs: 2 }, runtime: { threads: 2, backend: 'wasm' } }, { data: tinyData() });
   const straight = await run(1, { ...SPEC, microBatch: 4, epochs: 2 });
   assert.deepEqual((await loadCheckpoint(`${one.dir}/checkpoint.ckpt`)).weights, (await loadCheckpoint(`${straight.dir}/checkpoint.ckpt`)).weights);
   assert.equal(resumed.epochs, 2);
@@ -114,10 +114,10 @@ test('--threads is validated naming the flag; a custom model runs on one thread 
   assert.notEqual(code, 0);
   assert.match(stderr, /--threads: expected an integer >= 1, got 0/);
   assert.match((await runCli(['train', '--help'])).stdout, /--threads <n>/);
-  const custom = await train({ spec: SPEC, runtime: { checkpoint: await tempDir(), backend: 'cpu' } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) });
+  const custom = await train({ spec: SPEC, runtime: { checkpoint: await tempDir(), backend: 'wasm' } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) });
   assert.equal(custom.runtime.threads, 1);
   await assert.rejects(
-    train({ spec: SPEC, runtime: { checkpoint: await tempDir(), threads: 2, backend: 'cpu' } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) }),
+    train({ spec: SPEC, runtime: { checkpoint: await tempDir(), threads: 2, backend: 'wasm' } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) }),
     /run option threads: replica workers build the model from the spec/,
   );
 });
@@ -127,7 +127,7 @@ test('a replica worker failure surfaces with its message', async () => {
   const model = buildModel(modelSpec());
   const sgd = sgdOf(model);
   // The worker's model has more classes: the weights it is sent do not fit it.
-  const pool = new ReplicaPool(1, { spec: { ...modelSpec(), numClasses: CLASSES + 2 }, backend: 'cpu', labelSmoothing: 0 });
+  const pool = new ReplicaPool(1, { spec: { ...modelSpec(), numClasses: CLASSES + 2 }, backend: 'wasm', labelSmoothing: 0 });
   try {
     const tensors = tf.memory().numTensors;
     await assert.rejects(replicaStep({ model, sgd, pool, lr: 0.1, labelSmoothing: 0, microBatch: 8 }, batch), (e: unknown) => e instanceof Error && /^replica worker failed: .+/.test(e.message) && !/replicas closed/.test(e.message));

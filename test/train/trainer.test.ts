@@ -6,7 +6,8 @@ import { tf } from '../../src/tf/tf.js';
 import { CheckpointError, loadCheckpoint } from '../../src/train/checkpoint.js';
 import { NonFiniteLossError, type BatchSource } from '../../src/train/passes.js';
 import { completeSpec, specHash, type RunSpec } from '../../src/train/run-spec.js';
-import { train, type TrainHooks, type TrainRequest } from '../../src/train/trainer.js';
+import type { TrainRequest } from '../../src/train/run-request.js';
+import { train, type TrainHooks } from '../../src/train/trainer.js';
 import { WriteError } from '../../src/train/atomic-write.js';
 import { tempDir, tinyData, tinyModel } from './fixtures.js';
 

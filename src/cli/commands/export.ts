@@ -1,7 +1,7 @@
 /** `random-erasing export`: a checkpoint's model in the standard TF.js layers format. */
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { BACKENDS } from '../../tf/backend.js';
+import { BACKENDS } from '../../tf/backend-names.js';
 
 /** Add the `export` subcommand. */
 export function register(program: Command): void {

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { BACKENDS, type BackendName } from '../../tf/backend.js';
+import { BACKENDS, type BackendName } from '../../tf/backend-names.js';
 import { integer, numbers } from '../options.js';
 
 interface OcclusionFlags {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { RUNTIME_FIELDS, type RunRuntime } from '../../train/run-runtime.js';
 import { SPEC_FIELDS, type RunSpec } from '../../train/run-spec.js';
-import type { TrainRequest } from '../../train/trainer.js';
+import type { TrainRequest } from '../../train/run-request.js';
 import { interruptSignal } from '../interrupt.js';
 import { addRunFlags, givenRunFields } from '../run-flags.js';
 
@@ -43,6 +43,8 @@ function checkEvaluateFlags(request: TrainRequest): void {
 }
 
 async function runTraining(request: TrainRequest, json: boolean): Promise<void> {
+  const { resolveRequest } = await import('../../train/run-request.js');
+  await resolveRequest(request); // every value checked before the engine loads
   const { train } = await import('../../train/trainer.js');
   const interrupt = interruptSignal('Stopping after the current batch to save a checkpoint (Ctrl-C again to quit at once)...');
   try {
