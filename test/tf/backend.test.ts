@@ -5,11 +5,20 @@ import { setupBackend, type BackendName } from '../../src/tf/backend.js';
 import { tf } from '../../src/tf/tf.js';
 
 describe('setupBackend', () => {
-  it('falls back to wasm when tfjs-node is not installed and says why', async () => {
+  it('without tfjs-node, picks webgpu on a hardware GPU only, else wasm, and says why', async (t) => {
     const info = await setupBackend();
-    assert.equal(info.backend, 'wasm');
-    assert.equal(tf.getBackend(), 'wasm');
     assert.equal(info.skipped[0]?.backend, 'tensorflow');
+    if (info.backend === 'webgpu') {
+      t.diagnostic(`hardware GPU here: ${JSON.stringify(info.adapter)}`);
+      assert.equal(info.adapter?.software, false);
+      await setupBackend({ backend: 'wasm' });
+    } else {
+      assert.equal(info.backend, 'wasm');
+      assert.deepEqual(info.skipped.map((s) => s.backend), ['tensorflow', 'webgpu']);
+      assert.match(info.skipped[1].reason, /no GPU device file|software adapter|cannot be loaded|no WebGPU adapter/);
+      assert.equal(info.adapter, undefined);
+    }
+    assert.equal(tf.getBackend(), 'wasm');
     assert.ok(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') !== undefined);
   });
 
@@ -23,6 +32,6 @@ describe('setupBackend', () => {
   });
 
   it('rejects an unknown backend name', async () => {
-    await assert.rejects(setupBackend({ backend: 'webgpu' as BackendName }), /unknown backend 'webgpu'/);
+    await assert.rejects(setupBackend({ backend: 'webgl' as BackendName }), /unknown backend 'webgl'; expected one of tensorflow, webgpu, wasm, cpu/);
   });
 });
