@@ -63,7 +63,8 @@ async function start(name: BackendName, explicit: boolean): Promise<WebGpuAdapte
     if (!explicit) await webGpuAdapter(true);
     adapter = await registerWebGpu();
   }
-  if (name === 'wasm' && !wasmLocated && tf.findBackend('wasm') === null) {
+  // Not tf.findBackend: it starts the backend's initialisation, before the binaries are located.
+  if (name === 'wasm' && !wasmLocated && !('wasm' in tf.engine().registry)) {
     await locateWasmBinaries();
     wasmLocated = true;
   }

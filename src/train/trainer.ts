@@ -108,6 +108,21 @@ function threadsOf(spec: CompleteSpec, runtime: CompleteRuntime, request: TrainR
   return Math.min(runtime.threads, Math.ceil(spec.trainBatch / spec.microBatch));
 }
 
+/**
+ * Start the run's backend (the current one for custom data without a backend) and fix its threads,
+ * saying so when fewer run than were asked for.
+ */
+async function startEngine(spec: CompleteSpec, requested: CompleteRuntime, request: TrainRequest, hooks: TrainHooks, reporter: ProgressReporter): Promise<{ engine: BackendInfo; runtime: CompleteRuntime }> {
+  const engine = !hooks.data || requested.backend ? await setupBackend({ backend: requested.backend }) : activeBackend();
+  const runtime = { ...requested, threads: threadsOf(spec, requested, request, hooks, engine.backend) };
+  const asked = request.runtime?.threads ?? 1;
+  if (runtime.threads < asked) {
+    const why = isGpuBackend(engine.backend) ? `${engine.backend} runs the micro-batches one after the other on the GPU` : 'no more threads than micro-batches per step';
+    reporter.message(`Note: ${runtime.threads} thread(s) compute each step, not the ${asked} asked for (${why})`);
+  }
+  return { engine, runtime };
+}
+
 interface RunState {
   epoch: number;
   partial: PartialEpoch | null;
@@ -265,12 +280,8 @@ async function announce(spec: CompleteSpec, runtime: CompleteRuntime, engine: Ba
 export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const reporter = createReporter(hooks.progress ?? 'silent');
   const { spec, runtime: requested, saved } = await resolveRequest(request);
-  const engine = !hooks.data || requested.backend ? await setupBackend({ backend: requested.backend }) : activeBackend();
-  const runtime = { ...requested, threads: threadsOf(spec, requested, request, hooks, engine.backend) };
+  const { engine, runtime } = await startEngine(spec, requested, request, hooks, reporter);
   const paths = runPaths(runtime.checkpoint);
-  if (runtime.threads < (request.runtime?.threads ?? 1)) {
-    reporter.message(`Note: ${runtime.threads} thread(s) compute each step, not the ${request.runtime?.threads} asked for (${isGpuBackend(engine.backend) ? `${engine.backend} runs the micro-batches one after the other on the GPU` : 'no more threads than micro-batches per step'})`);
-  }
   const data = hooks.data ?? (await openTrainData(spec, runtime));
   const closeData = async () => {
     if (!hooks.data) await data.close();
