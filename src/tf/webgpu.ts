@@ -65,6 +65,11 @@ interface FoundAdapter {
 
 const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|software|basic render driver/i;
 
+/** Whether a GPU adapter's or renderer's name (WebGPU adapter info, a WebGL renderer string) is a software rasteriser's. */
+export function isSoftwareRenderer(name: string): boolean {
+  return SOFTWARE.test(name);
+}
+
 const isNode = () => typeof process !== 'undefined' && process.versions?.node !== undefined;
 
 function browserGpu(): GpuLike | undefined {
@@ -121,7 +126,7 @@ function reportOf(adapter: GpuAdapterLike, attempt: Attempt): WebGpuAdapterRepor
     architecture: named[1],
     device: named[2],
     description: named[3],
-    software: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE.test(named.join(' ')),
+    software: info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || isSoftwareRenderer(named.join(' ')),
     featureLevel: attempt.featureLevel,
     source: attempt.source,
     limits: limitsOf(adapter),
