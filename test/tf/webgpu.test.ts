@@ -100,7 +100,7 @@ async function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): Promise<
   tf.dispose(tensors);
 }
 
-describe(`webgpu backend against cpu (${adapter ? describeAdapter(adapter) : 'no adapter'})`, { skip }, () => {
+describe(`webgpu backend against the CPU backends (${adapter ? describeAdapter(adapter) : 'no adapter'})`, { skip }, () => {
   it('reports the adapter: vendor, architecture, device, software or hardware, limits', () => {
     assert.ok(adapter);
     assert.ok([adapter.vendor, adapter.architecture, adapter.device, adapter.description].some((s) => s !== ''), 'the adapter is named');

@@ -312,20 +312,26 @@ describe('playground in Chromium', { skip }, () => {
   /** The first loss of the automatic run: the same seed gives the same first step on every backend. */
   let firstLoss = Number.NaN;
 
+  /** Press Train with `steps` steps and wait for the end; returns the status line, state, backend and losses. */
+  async function runTraining(steps: number, timeout: number) {
+    await page.fill('#train-steps', String(steps));
+    await page.click('#train-start');
+    await page.waitForFunction(() => ['done', 'failed'].includes(document.body.dataset.trainState ?? ''), undefined, { timeout });
+    const run = await page.evaluate(() => ({ ...document.body.dataset }));
+    const losses: number[] = JSON.parse(run.trainLosses ?? '[]');
+    return { status: (await page.textContent('#train-status')) ?? '', state: run.trainState, backend: run.trainBackend, losses };
+  }
+
   test('the train panel trains a ResNet-8 on the sample images in the page with the trainer step, and the loss falls', async (t) => {
     await page.fill('#train-steps', '0');
     await page.click('#train-start');
     await page.waitForFunction(() => document.body.dataset.trainState === 'invalid');
     assert.match(await page.textContent('#train-status') ?? '', /steps must be an integer in \[1, 2000\], got 0/);
-    await page.fill('#train-steps', '16');
     await page.fill('#train-batch', '20');
-    await page.click('#train-start');
-    await page.waitForFunction(() => ['done', 'failed'].includes(document.body.dataset.trainState ?? ''), undefined, { timeout: 300_000 });
-    const status = (await page.textContent('#train-status')) ?? '';
+    const { status, state, backend, losses } = await runTraining(16, 300_000);
     t.diagnostic(status);
     console.log(`train panel: ${status}`);
-    assert.equal(await page.evaluate(() => document.body.dataset.trainState), 'done', status);
-    const losses: number[] = JSON.parse(await page.evaluate(() => document.body.dataset.trainLosses ?? '[]'));
+    assert.equal(state, 'done', status);
     assert.equal(losses.length, 16);
     assert.ok(losses.every(Number.isFinite));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -333,22 +339,17 @@ describe('playground in Chromium', { skip }, () => {
     firstLoss = losses[0];
     const plotted = JSON.parse((await page.getAttribute('#train-curve svg', 'data-values')) ?? '[]');
     assert.deepEqual(plotted, losses);
-    const backend = await page.evaluate(() => document.body.dataset.trainBackend);
     assert.ok(['webgpu', 'webgl', 'wasm', 'cpu'].includes(backend ?? ''), `backend ${backend}`);
     if (backend === 'wasm' || backend === 'cpu') assert.match(status, /not used: webgpu: .*; webgl: /, 'says why the GPU backends were not used');
   });
 
   test('the train panel runs on WebGL when chosen, software renderer included: one step, the same loss', async (t) => {
     await page.selectOption('#train-backend', 'webgl');
-    await page.fill('#train-steps', '1');
-    await page.click('#train-start');
-    await page.waitForFunction(() => ['done', 'failed'].includes(document.body.dataset.trainState ?? ''), undefined, { timeout: 120_000 });
-    const status = (await page.textContent('#train-status')) ?? '';
+    const { status, state, backend, losses } = await runTraining(1, 120_000);
     t.diagnostic(status);
     if (/webgl cannot start/.test(status)) return t.skip(`no WebGL here: ${status}`);
-    assert.equal(await page.evaluate(() => document.body.dataset.trainState), 'done', status);
-    assert.equal(await page.evaluate(() => document.body.dataset.trainBackend), 'webgl');
-    const losses: number[] = JSON.parse(await page.evaluate(() => document.body.dataset.trainLosses ?? '[]'));
+    assert.equal(state, 'done', status);
+    assert.equal(backend, 'webgl');
     assert.equal(losses.length, 1);
     assert.ok(Math.abs(losses[0] - firstLoss) < 1e-3, `the same first step as the automatic run: ${losses[0]} vs ${firstLoss}`);
     await page.selectOption('#train-backend', 'auto');
