@@ -30,7 +30,7 @@ function layerRules(layer, allowed) {
 
 export default tseslint.config(
   // assembly/ is AssemblyScript (WebAssembly types and decorators), compiled by scripts/build-wasm.ts.
-  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/', 'assembly/'] },
+  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/', 'assembly/', '.gpu-bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

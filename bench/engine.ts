@@ -21,21 +21,21 @@ import { DEFAULT_MICRO_BATCH } from '../src/train/run-spec.js';
 import { Sgd } from '../src/train/sgd.js';
 import { trainStep } from '../src/train/step.js';
 
-const BATCH = 128;
+export const BATCH = 128;
 const TRAIN_STEPS = 4;
 const FORWARD_REPEATS = 3;
-const SHAPES: Record<string, [number, number, number]> = {
+export const SHAPES: Record<string, [number, number, number]> = {
   'CIFAR 32x32x3': [32, 32, 3],
   'FMNIST 28x28x1': [28, 28, 1],
 };
 
-interface Throughput {
+export interface Throughput {
   train: number;
   forward: number;
 }
 
 /** Training throughput of the trainer's step on one thread and on two. */
-interface StepThroughput {
+export interface StepThroughput {
   one: number;
   two: number;
 }
@@ -79,24 +79,25 @@ async function benchWasm(shape: [number, number, number], profile: boolean): Pro
   return { train, forward };
 }
 
-function seededBatchArrays(shape: [number, number, number]): Batch {
+/** A seeded batch of `count` (default BATCH) normal images and labels 0..9. */
+export function seededBatchArrays(shape: [number, number, number], count = BATCH): Batch {
   const rng = Rng.fromSeed(0);
-  const x = Float32Array.from({ length: BATCH * shape[0] * shape[1] * shape[2] }, () => rng.normal());
-  const y = Int32Array.from({ length: BATCH }, () => rng.int(0, 9));
-  return { x, y, count: BATCH, height: shape[0], width: shape[1], channels: shape[2] };
+  const x = Float32Array.from({ length: count * shape[0] * shape[1] * shape[2] }, () => rng.normal());
+  const y = Int32Array.from({ length: count }, () => rng.int(0, 9));
+  return { x, y, count, height: shape[0], width: shape[1], channels: shape[2] };
 }
 
-/** Images/s of `step` over TRAIN_STEPS steps after 2 warm-up steps. */
-async function stepsPerSecond(step: () => Promise<unknown>): Promise<number> {
+/** Images/s of `step` (on `batch` images) over `steps` steps (default TRAIN_STEPS) after 2 warm-up steps. */
+export async function stepsPerSecond(step: () => Promise<unknown>, steps = TRAIN_STEPS, batch = BATCH): Promise<number> {
   await step();
   await step();
   const start = performance.now();
-  for (let i = 0; i < TRAIN_STEPS; i++) await step();
-  return (BATCH * TRAIN_STEPS * 1000) / (performance.now() - start);
+  for (let i = 0; i < steps; i++) await step();
+  return (batch * steps * 1000) / (performance.now() - start);
 }
 
 /** The trainer's default training step (BatchNorm micro-batches of 64) on 1 and 2 threads (PyTorch SGD, momentum 0.9, lr 0.1). */
-async function benchReplicas(shape: [number, number, number]): Promise<StepThroughput> {
+export async function benchReplicas(shape: [number, number, number]): Promise<StepThroughput> {
   const spec = { arch: 'resnet' as const, depth: 20, numClasses: 10, inputShape: shape, seed: 0 };
   const model = buildModel(spec);
   const sgd = new Sgd(model.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 0, nesterov: false });
@@ -124,10 +125,16 @@ async function printProfile(step: () => void): Promise<void> {
   }
 }
 
+/** PyTorch ResNet-20, argv[1] = {shapes, device, steps, repeats}; prints {shape: {train, forward}} in images/s. */
 const TORCH_SCRIPT = `
 import json, sys, time, torch, torch.nn as nn, torch.nn.functional as F
+cfg = json.loads(sys.argv[1])
 torch.set_num_threads(2)
-B, STEPS, REPEATS = ${BATCH}, ${TRAIN_STEPS}, ${FORWARD_REPEATS}
+dev = torch.device(cfg['device'])
+B, STEPS, REPEATS = ${BATCH}, cfg['steps'], cfg['repeats']
+def clock():
+    if dev.type == 'cuda': torch.cuda.synchronize()
+    return time.perf_counter()
 class Block(nn.Module):
     def __init__(s, cin, cout, stride):
         super().__init__()
@@ -146,36 +153,39 @@ def resnet20(cin):
             ch = w
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
 out = {}
-for name, (h, w, c) in json.loads(sys.argv[1]).items():
+for name, (h, w, c) in cfg['shapes'].items():
     torch.manual_seed(0)
-    m = resnet20(c)
+    m = resnet20(c).to(dev)
     opt = torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
-    x, y = torch.randn(B, c, h, w), torch.randint(0, 10, (B,))
+    x, y = torch.randn(B, c, h, w, device=dev), torch.randint(0, 10, (B,), device=dev)
     def step():
         opt.zero_grad()
         F.cross_entropy(m(x), y).backward()
         opt.step()
     m.train(); step(); step()
-    t = time.perf_counter()
+    t = clock()
     for _ in range(STEPS): step()
-    train = B * STEPS / (time.perf_counter() - t)
+    train = B * STEPS / (clock() - t)
     m.eval()
     with torch.no_grad():
         m(x)
-        t = time.perf_counter()
+        t = clock()
         for _ in range(REPEATS): m(x)
-        forward = B * REPEATS / (time.perf_counter() - t)
+        forward = B * REPEATS / (clock() - t)
     out[name] = {'train': train, 'forward': forward}
 print(json.dumps(out))
 `;
 
-/** The first python3 that imports torch (a pyenv shim may shadow the system one), or undefined. */
-function torchPython(): string | undefined {
-  return ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', 'import torch']).status === 0);
+/** The first python3 that imports torch (with CUDA when `cuda`; a pyenv shim may shadow the system one), or undefined. */
+export function torchPython(cuda = false): string | undefined {
+  const check = cuda ? 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' : 'import torch';
+  return ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', check]).status === 0);
 }
 
-function benchTorch(python: string): Record<string, Throughput> | undefined {
-  const run = spawnSync(python, ['-c', TORCH_SCRIPT, JSON.stringify(SHAPES)], { encoding: 'utf8' });
+/** PyTorch ResNet-20 throughput (2 warm-up steps, then `steps`) on `device` for each shape of `shapes`. */
+export function benchTorch(python: string, device = 'cpu', shapes = SHAPES, steps = TRAIN_STEPS): Record<string, Throughput> | undefined {
+  const cfg = { shapes, device, steps, repeats: Math.max(FORWARD_REPEATS, steps) };
+  const run = spawnSync(python, ['-c', TORCH_SCRIPT, JSON.stringify(cfg)], { encoding: 'utf8' });
   if (run.status !== 0) {
     console.log(`  PyTorch run failed: ${run.stderr.trim().split('\n').pop()}`);
     return undefined;
@@ -183,9 +193,9 @@ function benchTorch(python: string): Record<string, Throughput> | undefined {
   return JSON.parse(run.stdout) as Record<string, Throughput>;
 }
 
-const ratio = (x: number, y?: number) => (y === undefined ? '-' : `${(x / y).toFixed(2)}x`);
+export const ratio = (x: number, y?: number) => (y === undefined ? '-' : `${(x / y).toFixed(2)}x`);
 
-function row(cells: string[]): string {
+export function row(cells: string[]): string {
   return '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(13))).join('');
 }
 
@@ -220,4 +230,5 @@ export async function run(): Promise<void> {
     console.log(row([name, a.one.toFixed(1), ratio(a.one, b?.train), a.two.toFixed(1), ratio(a.two, b?.train), `${(a.two / a.one).toFixed(2)}x`]));
   }
   console.log(`  (wasm runs one thread; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores when done: figures are pessimistic when the machine is shared)`);
+  await (await import('./webgpu.js')).engineRow(steps['CIFAR 32x32x3']);
 }

@@ -1,13 +1,23 @@
 /**
  * Engine set-up: picks the fastest backend that can start here and registers the training kernels.
- * Order: `tensorflow` (when the optional `@tensorflow/tfjs-node` package can be imported) → `wasm`
- * (binaries loaded from the installed `@tensorflow/tfjs-backend-wasm`, no network) → `cpu`.
+ * Order: `tensorflow` (when the optional `@tensorflow/tfjs-node` package can be imported) → `webgpu`
+ * (the optional WebGPU packages, on a hardware GPU only) → `wasm` (binaries loaded from the installed
+ * `@tensorflow/tfjs-backend-wasm`, no network) → `cpu`.
  */
 import { BACKENDS, type BackendName } from './backend-names.js';
 import { registerTrainingKernels } from './kernels/index.js';
 import { setWasmPaths, tf } from './tf.js';
+import { registerWebGpu, webGpuAdapter, WEBGPU_PACKAGES, type WebGpuAdapterReport } from './webgpu.js';
 
 export { BACKENDS, type BackendName };
+
+/** Backends that compute on a GPU: one thread drives them (the trainer starts no replica workers there). */
+export const GPU_BACKENDS: readonly BackendName[] = ['webgpu'];
+
+/** Whether `backend` computes on a GPU. */
+export function isGpuBackend(backend: string): boolean {
+  return (GPU_BACKENDS as readonly string[]).includes(backend);
+}
 
 export interface SetupBackendOptions {
   /** Force one backend; a clear error is thrown when it cannot start. Default: best available. */
@@ -19,6 +29,8 @@ export interface BackendInfo {
   backend: BackendName;
   /** Whether wasm runs the SIMD binary (false off wasm). */
   simd: boolean;
+  /** On webgpu, the adapter: vendor, architecture, device, software or hardware, limits. */
+  adapter?: WebGpuAdapterReport;
   /** Backends tried before the chosen one, with the reason each failed. */
   skipped: Array<{ backend: BackendName; reason: string }>;
 }
@@ -42,14 +54,36 @@ async function locateWasmBinaries(): Promise<void> {
 
 let wasmLocated = false;
 
-async function start(name: BackendName): Promise<void> {
+/** Start backend `name` (`explicit`: the user asked for it, so webgpu may run on a software adapter); returns the WebGPU adapter on webgpu. */
+async function start(name: BackendName, explicit: boolean): Promise<WebGpuAdapterReport | undefined> {
+  let adapter: WebGpuAdapterReport | undefined;
   if (name === 'tensorflow') await loadTensorflow();
-  if (name === 'wasm' && !wasmLocated && tf.findBackend('wasm') === null) {
+  if (name === 'webgpu') {
+    if (!explicit) await webGpuAdapter(true);
+    adapter = await registerWebGpu();
+  }
+  // Not tf.findBackend: it starts the backend's initialisation, before the binaries are located.
+  if (name === 'wasm' && !wasmLocated && !('wasm' in tf.engine().registry)) {
     await locateWasmBinaries();
     wasmLocated = true;
   }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();
+  return adapter;
+}
+
+const HINTS: Partial<Record<BackendName, string>> = {
+  tensorflow: ` (install ${TFJS_NODE} to use it)`,
+  webgpu: ` (needs a WebGPU adapter and, in Node, the optional packages ${WEBGPU_PACKAGES.join(' and ')})`,
+};
+
+let active: BackendInfo | null = null;
+
+/** What the last {@link setupBackend} started, when it is still the current backend; else the current backend without details. */
+export function activeBackend(): BackendInfo {
+  const current = tf.getBackend() as BackendName;
+  if (active?.backend === current) return active;
+  return { backend: current, simd: current === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), skipped: [] };
 }
 
 function reasonOf(err: unknown): string {
@@ -58,8 +92,9 @@ function reasonOf(err: unknown): string {
 
 /**
  * Starts a TF.js backend and returns what it chose. With `backend` set, that backend must start or
- * an error naming it and the cause is thrown; otherwise the first of tensorflow → wasm → cpu that
- * starts is used. On wasm the training kernels (convolution gradients) are registered.
+ * an error naming it and the cause is thrown; otherwise the first of tensorflow → webgpu (hardware
+ * GPU only) → wasm → cpu that starts is used, and `skipped` says why the earlier ones did not. On
+ * wasm the training kernels (convolution gradients) are registered; on webgpu `adapter` describes the GPU.
  */
 export async function setupBackend(options: SetupBackendOptions = {}): Promise<BackendInfo> {
   const wanted = options.backend;
@@ -70,14 +105,12 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   const skipped: BackendInfo['skipped'] = [];
   for (const name of wanted === undefined ? BACKENDS : [wanted]) {
     try {
-      await start(name);
+      const adapter = await start(name, wanted !== undefined);
       const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-      return { backend: name, simd, skipped };
+      active = { backend: name, simd, ...(adapter ? { adapter } : {}), skipped };
+      return active;
     } catch (err) {
-      if (wanted !== undefined) {
-        const hint = name === 'tensorflow' ? ` (install ${TFJS_NODE} to use it)` : '';
-        throw new Error(`backend '${name}' cannot start: ${reasonOf(err)}${hint}`, { cause: err });
-      }
+      if (wanted !== undefined) throw new Error(`backend '${name}' cannot start: ${reasonOf(err)}${HINTS[name] ?? ''}`, { cause: err });
       skipped.push({ backend: name, reason: reasonOf(err) });
     }
   }

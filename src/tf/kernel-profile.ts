@@ -9,12 +9,13 @@ export interface KernelTime {
 }
 
 /**
- * Runs `work` under `tf.profile` and returns the time per kernel, largest first. Composite-op
+ * Runs `work` (synchronous or not) under `tf.profile` and returns the time per kernel, largest first
+ * (GPU time on webgpu where the adapter has timestamp queries, else 0). Composite-op
  * wrappers (names ending in `__op`, which tfjs records around the kernels they run) are left out so
  * that no time is counted twice.
  */
-export async function profileKernels(work: () => void): Promise<KernelTime[]> {
-  const info = await tf.profile(work);
+export async function profileKernels(work: () => unknown): Promise<KernelTime[]> {
+  const info = await tf.profile(async () => void (await work()));
   const byName = new Map<string, KernelTime>();
   for (const kernel of info.kernels) {
     if (kernel.name.endsWith('__op')) continue;

@@ -17,21 +17,32 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, labelSmoo
 }
 
 /**
- * Number of samples whose label is among the `k` largest logits, for each k in `ks`. The ranks are
- * compared on the CPU in integers, so the counts are exact whatever the backend's float reductions.
+ * Number of samples whose label is among their `k` first ranks, for each k in `ks`: `ranks` holds
+ * `width` class indices per sample, best first (tf.topk's indices). Compared in integers, so the counts
+ * are exact whatever the backend's float reductions.
  */
-export function correctTopK(logits: tf.Tensor2D, labels: tf.Tensor1D, ks: readonly number[]): number[] {
-  const maxK = Math.min(Math.max(...ks), logits.shape[1]);
-  const { values, indices } = tf.topk(logits, maxK);
-  const top = indices.dataSync();
-  const truth = labels.dataSync();
-  tf.dispose([values, indices]);
-  const hitsAtRank = new Array<number>(maxK).fill(0);
-  for (let i = 0; i < truth.length; i++) {
-    const rank = top.subarray(i * maxK, (i + 1) * maxK).indexOf(truth[i]);
-    if (rank >= 0) hitsAtRank[rank]++;
+export function countCorrect(ranks: ArrayLike<number>, width: number, labels: ArrayLike<number>, ks: readonly number[]): number[] {
+  const hitsAtRank = new Array<number>(width).fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    for (let r = 0; r < width; r++) {
+      if (ranks[i * width + r] === labels[i]) {
+        hitsAtRank[r]++;
+        break;
+      }
+    }
   }
-  return ks.map((k) => hitsAtRank.slice(0, Math.min(k, maxK)).reduce((a, b) => a + b, 0));
+  return ks.map((k) => hitsAtRank.slice(0, Math.min(k, width)).reduce((a, b) => a + b, 0));
+}
+
+/** Number of samples whose label is among the `k` largest logits, for each k in `ks` (read asynchronously). */
+export async function correctTopK(logits: tf.Tensor2D, labels: ArrayLike<number>, ks: readonly number[]): Promise<number[]> {
+  const width = Math.min(Math.max(...ks), logits.shape[1]);
+  const { values, indices } = tf.topk(logits, width);
+  try {
+    return countCorrect(await indices.data(), width, labels, ks);
+  } finally {
+    tf.dispose([values, indices]);
+  }
 }
 
 /** Running totals of one pass (epoch or evaluation) over the data. */

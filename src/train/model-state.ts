@@ -4,12 +4,14 @@ import { SeededDropout } from '../models/index.js';
 import { tf, tfl } from '../tf/tf.js';
 import type { NamedArray } from './checkpoint.js';
 
-/** Every weight of `model` (trainable and BatchNorm statistics), in `model.weights` order. */
-export function readWeights(model: tfl.LayersModel): NamedArray[] {
-  return model.weights.map((w) => {
-    const value = w.read();
-    return { name: w.originalName, shape: [...value.shape], values: (value.dataSync() as Float32Array).slice() };
-  });
+/** Every weight of `model` (trainable and BatchNorm statistics), in `model.weights` order (read asynchronously). */
+export async function readWeights(model: tfl.LayersModel): Promise<NamedArray[]> {
+  return Promise.all(
+    model.weights.map(async (w) => {
+      const value = w.read();
+      return { name: w.originalName, shape: [...value.shape], values: ((await value.data()) as Float32Array).slice() };
+    }),
+  );
 }
 
 /** Load arrays saved by {@link readWeights}; count and shapes must match (`source` names the origin in errors). */

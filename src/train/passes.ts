@@ -100,7 +100,7 @@ export interface TrainEpochContext {
 async function guardedStep(ctx: TrainEpochContext, batch: Batch): Promise<BatchResult> {
   try {
     if (ctx.pool) return await replicaStep({ ...ctx, pool: ctx.pool }, batch);
-    return trainStep(ctx.model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);
+    return await trainStep(ctx.model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);
   } catch (error) {
     if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), ctx.microBatch, { cause: error });
     throw error;
@@ -143,9 +143,9 @@ export async function trainEpoch(ctx: TrainEpochContext, epoch: number, resumeFr
 }
 
 /** {@link evalStep} on `batch`, turning a backend allocation failure into an {@link OutOfMemoryError}. */
-function guardedEval(model: tfl.LayersModel, batch: Batch): BatchResult {
+async function guardedEval(model: tfl.LayersModel, batch: Batch): Promise<BatchResult> {
   try {
-    return evalStep(model, batch);
+    return await evalStep(model, batch);
   } catch (error) {
     if (isOutOfMemory(error)) throw new OutOfMemoryError(batch.count, tf.getBackend(), batch.count, { cause: error, pass: 'test' });
     throw error;
@@ -161,7 +161,7 @@ export async function evaluate(model: tfl.LayersModel, source: BatchSource, repo
   let index = 0;
   for await (const batch of source.epoch(0)) {
     timer.dataReady();
-    const result = guardedEval(model, batch);
+    const result = await guardedEval(model, batch);
     meter.add(result.count, result.loss, result.correct1, result.correct5);
     index++;
     timer.batchDone();

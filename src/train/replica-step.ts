@@ -28,8 +28,8 @@ export interface ReplicaStepContext {
 }
 
 /** The model's weights copied into one SharedArrayBuffer (sent to every worker). */
-function sharedWeights(model: tfl.LayersModel): Float32Array {
-  const values = model.weights.map((w) => w.read().dataSync() as Float32Array);
+async function sharedWeights(model: tfl.LayersModel): Promise<Float32Array> {
+  const values = (await Promise.all(model.weights.map((w) => w.read().data()))) as Float32Array[];
   const all = new Float32Array(new SharedArrayBuffer(4 * values.reduce((n, v) => n + v.length, 0)));
   let offset = 0;
   for (const v of values) {
@@ -66,8 +66,8 @@ function advanceDropout(states: readonly RngState[], calls: number): RngState[] 
 }
 
 /** Start the blocks after the first on the workers (block k on worker k-1), each from its micro-batch's dropout positions. */
-function startRemote(ctx: ReplicaStepContext, batch: Batch, sizes: readonly number[], blocks: ReadonlyArray<[number, number]>, dropout: readonly RngState[]): Array<Promise<ReplicaResult>> {
-  const weights = sharedWeights(ctx.model);
+async function startRemote(ctx: ReplicaStepContext, batch: Batch, sizes: readonly number[], blocks: ReadonlyArray<[number, number]>, dropout: readonly RngState[]): Promise<Array<Promise<ReplicaResult>>> {
+  const weights = await sharedWeights(ctx.model);
   return blocks.slice(1).map(([first, end], k) => {
     const start = sizes.slice(0, first).reduce((a, b) => a + b, 0);
     const part = sliceBatch(batch, start, start + sizes.slice(first, end).reduce((a, b) => a + b, 0));
@@ -108,10 +108,12 @@ export async function replicaStep(ctx: ReplicaStepContext, batch: Batch): Promis
   const blocks = blocksOf(sizes.length, ctx.pool.size + 1);
   if (blocks.length === 1) return trainStep(model, ctx.sgd, batch, ctx.lr, ctx.labelSmoothing, ctx.microBatch);
   const dropout = readDropoutRng(model);
-  const remote = startRemote(ctx, batch, sizes, blocks, dropout);
-  let local: ReturnType<typeof batchGradients>;
+  const remote = await startRemote(ctx, batch, sizes, blocks, dropout);
+  // A block failing while the main thread computes is reported by settleAll below, not as unhandled.
+  for (const block of remote) block.catch(() => undefined);
+  let local: Awaited<ReturnType<typeof batchGradients>>;
   try {
-    local = batchGradients(model, variables, batch, ctx.labelSmoothing, ctx.microBatch, sizes.slice(0, blocks[0][1]).reduce((a, b) => a + b, 0));
+    local = await batchGradients(model, variables, batch, ctx.labelSmoothing, ctx.microBatch, sizes.slice(0, blocks[0][1]).reduce((a, b) => a + b, 0));
   } catch (error) {
     await Promise.allSettled(remote);
     throw error;

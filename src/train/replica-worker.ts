@@ -11,12 +11,18 @@ import { setupBackend } from '../tf/backend.js';
 import { tf, type tfl } from '../tf/tf.js';
 import { writeDropoutRng } from './model-state.js';
 import type { MicroBatchResult, RecordedStatistics, ReplicaInit, ReplicaReply, ReplicaTask } from './replica-protocol.js';
-import { gradientsOf, sliceBatch } from './step.js';
+import { gradientsOf, readFigures, sliceBatch } from './step.js';
 
 const init = workerData as ReplicaInit;
 
-/** Statistics recorded by the current micro-batch's forward pass. */
-let recorded: RecordedStatistics[] = [];
+/** Statistics recorded by the current micro-batch's forward pass, still on the backend. */
+interface PendingStatistics {
+  readonly layer: string;
+  readonly mean: tf.Tensor;
+  readonly variance: tf.Tensor;
+  readonly count: number;
+}
+let recorded: PendingStatistics[] = [];
 
 /** The model once the backend is ready, its BatchNorm layers recording; a start-up failure is reported with every task. */
 const ready: Promise<tfl.LayersModel> = setupBackend({ backend: init.backend }).then(() => {
@@ -24,7 +30,7 @@ const ready: Promise<tfl.LayersModel> = setupBackend({ backend: init.backend }).
   for (const layer of model.layers) {
     if (!(layer instanceof TorchBatchNorm)) continue;
     layer.recordStatistics((mean, variance, count) => {
-      recorded.push({ layer: layer.name, mean: new Float32Array(mean.dataSync()), variance: new Float32Array(variance.dataSync()), count });
+      recorded.push({ layer: layer.name, mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)), count });
     });
   }
   return model;
@@ -44,13 +50,20 @@ function loadWeights(model: tfl.LayersModel, weights: Float32Array): void {
 }
 
 /** Copies of the tensors' values (disposing the tensors). */
-function valuesOf(tensors: tf.Tensor[]): Float32Array[] {
-  const values = tensors.map((t) => new Float32Array(t.dataSync() as Float32Array));
-  tf.dispose(tensors);
-  return values;
+async function valuesOf(tensors: tf.Tensor[]): Promise<Float32Array[]> {
+  try {
+    return (await Promise.all(tensors.map((t) => t.data()))).map((v) => new Float32Array(v as Float32Array));
+  } finally {
+    tf.dispose(tensors);
+  }
 }
 
-function runBlock(model: tfl.LayersModel, task: ReplicaTask): MicroBatchResult[] {
+async function statisticsOf(pending: readonly PendingStatistics[]): Promise<RecordedStatistics[]> {
+  const values = await valuesOf(pending.flatMap((s) => [s.mean, s.variance]));
+  return pending.map((s, i) => ({ layer: s.layer, mean: values[2 * i], variance: values[2 * i + 1], count: s.count }));
+}
+
+async function runBlock(model: tfl.LayersModel, task: ReplicaTask): Promise<MicroBatchResult[]> {
   loadWeights(model, task.weights);
   writeDropoutRng(model, task.dropout, 'replica task');
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -58,8 +71,10 @@ function runBlock(model: tfl.LayersModel, task: ReplicaTask): MicroBatchResult[]
   let start = 0;
   for (const size of task.sizes) {
     recorded = [];
-    const { grads, count, loss, correct1, correct5 } = gradientsOf(model, variables, sliceBatch(task, start, start + size), init.labelSmoothing);
-    parts.push({ count, loss, correct1, correct5, grads: valuesOf(grads), statistics: recorded });
+    const { grads, figures } = gradientsOf(model, variables, sliceBatch(task, start, start + size), init.labelSmoothing);
+    const statistics = await statisticsOf(recorded);
+    const [result] = await readFigures([figures]);
+    parts.push({ ...result, grads: await valuesOf(grads), statistics });
     start += size;
   }
   return parts;
@@ -71,8 +86,8 @@ function reply(message: ReplicaReply, transfer: ArrayBuffer[] = []): void {
 
 parentPort?.on('message', (task: ReplicaTask) => {
   ready
-    .then((model) => {
-      const parts = runBlock(model, task);
+    .then(async (model) => {
+      const parts = await runBlock(model, task);
       const buffers = parts.flatMap((p) => [...p.grads, ...p.statistics.flatMap((s) => [s.mean, s.variance])]);
       reply({ id: task.id, parts }, buffers.map((a) => a.buffer as ArrayBuffer));
     })

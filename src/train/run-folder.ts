@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedOptions } from '../core/erasing-options.js';
+import { describeAdapter, type WebGpuAdapterReport } from '../tf/webgpu.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { CompleteRuntime } from './run-runtime.js';
 import type { CompleteSpec } from './run-spec.js';
@@ -44,8 +45,10 @@ export interface RunDescription {
   /** Every Random Erasing option in force (the preset's with the spec's values), or null without erasing. */
   readonly erasing: ResolvedOptions | null;
   readonly model: { readonly name: string; readonly params: number };
-  /** The runtime, with the number of threads actually started. */
+  /** The runtime, with the number of threads actually started (one on a GPU backend) and the backend that ran. */
   readonly runtime: CompleteRuntime;
+  /** On webgpu, the GPU adapter the run trained on. */
+  readonly adapter?: WebGpuAdapterReport;
 }
 
 /** Create the folder and record the description (config.json) and the seed (seed.txt). */
@@ -81,6 +84,7 @@ export function describeRun(d: RunDescription): string[] {
     `  SGD: lr ${spec.lr} (${drops}), momentum ${spec.momentum}${spec.nesterov ? ' (Nesterov)' : ''}, weight decay ${spec.weightDecay}, label smoothing ${spec.labelSmoothing}`,
     `  ${spec.epochs} epochs from epoch ${spec.startEpoch}, batch ${spec.trainBatch} in BatchNorm micro-batches of ${spec.microBatch}, seed ${spec.seed}`,
     `  runtime: ${runtime.threads} thread(s), ${runtime.workers} data worker(s), backend ${runtime.backend ?? 'auto'}, test batch ${runtime.testBatch}`,
+    ...(d.adapter ? [`  GPU: ${describeAdapter(d.adapter)}`] : []),
     `Total params: ${(d.model.params / 1e6).toFixed(2)}M`,
   ];
 }

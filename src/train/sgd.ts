@@ -64,9 +64,10 @@ export class Sgd {
     this.stepCount++;
   }
 
-  /** A copy of the optimizer state, for checkpoints. */
-  state(): SgdState {
-    return { steps: this.stepCount, buffers: this.buffers.map((b) => b.dataSync() as Float32Array).map((a) => a.slice()) };
+  /** A copy of the optimizer state, for checkpoints (read asynchronously, as every backend allows). */
+  async state(): Promise<SgdState> {
+    const buffers = await Promise.all(this.buffers.map(async (b) => (await b.data()) as Float32Array));
+    return { steps: this.stepCount, buffers: buffers.map((a) => a.slice()) };
   }
 
   /** Restore a state saved with {@link Sgd.state}; shapes must match the parameters. */

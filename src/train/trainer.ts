@@ -9,7 +9,7 @@ import { RandomErasing } from '../core/random-erasing.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/validate.js';
 import { buildModel, trainableParamCount } from '../models/index.js';
-import { setupBackend, type BackendName } from '../tf/backend.js';
+import { activeBackend, isGpuBackend, setupBackend, type BackendInfo, type BackendName } from '../tf/backend.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { encodeCheckpoint, type CheckpointState, type PartialEpoch } from './checkpoint.js';
@@ -63,14 +63,31 @@ export interface TrainResult {
 
 /**
  * Threads that compute a step: the runtime's, but no more than the micro-batches of a step; one for a
- * custom model (replica workers build the model from the spec), which may not ask for more.
+ * custom model (replica workers build the model from the spec), which may not ask for more; one on a
+ * GPU backend, where the micro-batches run one after the other on the GPU (the same computation).
  */
-function threadsOf(spec: CompleteSpec, runtime: CompleteRuntime, request: TrainRequest, hooks: TrainHooks): number {
+function threadsOf(spec: CompleteSpec, runtime: CompleteRuntime, request: TrainRequest, hooks: TrainHooks, backend: BackendName): number {
   if (hooks.buildModel) {
     if ((request.runtime?.threads ?? 1) > 1) throw new OptionError('run option', 'threads', 'replica workers build the model from the spec: a custom buildModel runs on one thread');
     return 1;
   }
+  if (isGpuBackend(backend)) return 1;
   return Math.min(runtime.threads, Math.ceil(spec.trainBatch / spec.microBatch));
+}
+
+/**
+ * Start the run's backend (the current one for custom data without a backend) and fix its threads,
+ * saying so when fewer run than were asked for.
+ */
+async function startEngine(spec: CompleteSpec, requested: CompleteRuntime, request: TrainRequest, hooks: TrainHooks, reporter: ProgressReporter): Promise<{ engine: BackendInfo; runtime: CompleteRuntime }> {
+  const engine = !hooks.data || requested.backend ? await setupBackend({ backend: requested.backend }) : activeBackend();
+  const runtime = { ...requested, threads: threadsOf(spec, requested, request, hooks, engine.backend) };
+  const asked = request.runtime?.threads ?? 1;
+  if (runtime.threads < asked) {
+    const why = isGpuBackend(engine.backend) ? `${engine.backend} runs the micro-batches one after the other on the GPU` : 'no more threads than micro-batches per step';
+    reporter.message(`Note: ${runtime.threads} thread(s) compute each step, not the ${asked} asked for (${why})`);
+  }
+  return { engine, runtime };
 }
 
 interface RunState {
@@ -115,9 +132,9 @@ class Run {
     this.sgd.setState({ steps: saved.optimizerSteps, buffers: saved.optimizer.map((a) => a.values) });
   }
 
-  private snapshot(): CheckpointState {
+  private async snapshot(): Promise<CheckpointState> {
     const { epoch, partial, bestAcc, history } = this.state;
-    const sgdState = this.sgd.state();
+    const sgdState = await this.sgd.state();
     return {
       epoch,
       partial,
@@ -129,13 +146,13 @@ class Run {
       rng: Rng.fromSeed(this.spec.seed).derive(epoch, partial?.batches ?? 0).state(),
       dropoutRng: readDropoutRng(this.model),
       optimizerSteps: sgdState.steps,
-      weights: readWeights(this.model),
+      weights: await readWeights(this.model),
       optimizer: sgdState.buffers.map((values, i) => ({ name: `momentum/${i}`, shape: [values.length], values })),
     };
   }
 
   private async save(best: boolean): Promise<void> {
-    const bytes = encodeCheckpoint(this.snapshot());
+    const bytes = encodeCheckpoint(await this.snapshot());
     await writeFileAtomic(this.paths.checkpoint, bytes);
     if (best) await writeFileAtomic(this.paths.best, bytes);
   }
@@ -202,14 +219,15 @@ function modelOf(spec: CompleteSpec, data: TrainData, hooks: TrainHooks): tfl.La
 }
 
 /** Record the run in its folder and print its settings. */
-async function announce(spec: CompleteSpec, runtime: CompleteRuntime, model: tfl.LayersModel, reporter: ProgressReporter): Promise<RunDescription> {
+async function announce(spec: CompleteSpec, runtime: CompleteRuntime, engine: BackendInfo, model: tfl.LayersModel, reporter: ProgressReporter): Promise<RunDescription> {
   const erasing = erasingOf(spec);
   const description: RunDescription = {
     runId: specHash(spec),
     spec,
     erasing: erasing ? new RandomErasing(erasing.preset, erasing.options).options : null,
     model: { name: model.name, params: trainableParamCount(model) },
-    runtime: { ...runtime, backend: runtime.backend ?? (tf.getBackend() as BackendName) },
+    runtime: { ...runtime, backend: runtime.backend ?? engine.backend },
+    ...(engine.adapter ? { adapter: engine.adapter } : {}),
   };
   await writeRunDescription(runPaths(runtime.checkpoint), description);
   for (const line of describeRun(description)) reporter.message(line);
@@ -229,9 +247,8 @@ async function announce(spec: CompleteSpec, runtime: CompleteRuntime, model: tfl
 export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const reporter = createReporter(hooks.progress ?? 'silent');
   const { spec, runtime: requested, saved } = await resolveRequest(request);
-  const runtime = { ...requested, threads: threadsOf(spec, requested, request, hooks) };
+  const { engine, runtime } = await startEngine(spec, requested, request, hooks, reporter);
   const paths = runPaths(runtime.checkpoint);
-  if (!hooks.data || runtime.backend) await setupBackend({ backend: runtime.backend });
   const data = hooks.data ?? (await openTrainData(spec, runtime));
   const closeData = async () => {
     if (!hooks.data) await data.close();
@@ -240,7 +257,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   let description: RunDescription;
   try {
     model = modelOf(spec, data, hooks);
-    description = await announce(spec, runtime, model, reporter);
+    description = await announce(spec, runtime, engine, model, reporter);
   } catch (error) {
     await closeData();
     throw error;

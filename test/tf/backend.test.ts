@@ -1,15 +1,26 @@
 /** Backend selection: default order, explicit choice, clear errors, training kernels registered. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setupBackend, type BackendName } from '../../src/tf/backend.js';
 import { tf } from '../../src/tf/tf.js';
 
 describe('setupBackend', () => {
-  it('falls back to wasm when tfjs-node is not installed and says why', async () => {
+  it('without tfjs-node, picks webgpu on a hardware GPU only, else wasm, and says why', async (t) => {
     const info = await setupBackend();
-    assert.equal(info.backend, 'wasm');
-    assert.equal(tf.getBackend(), 'wasm');
     assert.equal(info.skipped[0]?.backend, 'tensorflow');
+    if (info.backend === 'webgpu') {
+      t.diagnostic(`hardware GPU here: ${JSON.stringify(info.adapter)}`);
+      assert.equal(info.adapter?.software, false);
+      await setupBackend({ backend: 'wasm' });
+    } else {
+      assert.equal(info.backend, 'wasm');
+      assert.deepEqual(info.skipped.map((s) => s.backend), ['tensorflow', 'webgpu']);
+      assert.match(info.skipped[1].reason, /no GPU device file|software adapter|cannot be loaded|no WebGPU adapter/);
+      assert.equal(info.adapter, undefined);
+    }
+    assert.equal(tf.getBackend(), 'wasm');
     assert.ok(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm') !== undefined);
   });
 
@@ -23,6 +34,21 @@ describe('setupBackend', () => {
   });
 
   it('rejects an unknown backend name', async () => {
-    await assert.rejects(setupBackend({ backend: 'webgpu' as BackendName }), /unknown backend 'webgpu'/);
+    await assert.rejects(setupBackend({ backend: 'webgl' as BackendName }), /unknown backend 'webgl'; expected one of tensorflow, webgpu, wasm, cpu/);
+  });
+
+  it('works without the optional WebGPU packages: the library loads, wasm starts, and webgpu names the package to install', () => {
+    const script = `
+      const lib = await import('./src/index.ts');
+      const { setupBackend } = await import('./src/tf/backend.ts');
+      const auto = await setupBackend();
+      const webgpu = await setupBackend({ backend: 'webgpu' }).then(() => 'started', (e) => e.message);
+      console.log(JSON.stringify({ exports: Object.keys(lib).length, auto: auto.backend, webgpu }));`;
+    const hook = join(import.meta.dirname, 'fixtures', 'without-webgpu.mjs');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--import', hook, '--input-type=module', '-e', script], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!);
+    assert.ok(result.exports > 10);
+    assert.equal(result.auto, 'wasm');
+    assert.match(result.webgpu, /backend 'webgpu' cannot start: the optional package '(webgpu|@tensorflow\/tfjs-backend-webgpu)' cannot be loaded \(npm install /);
   });
 });

@@ -8,7 +8,7 @@ import { crossEntropy } from '../../src/train/metrics.js';
 import { isOutOfMemory, OutOfMemoryError } from '../../src/train/out-of-memory.js';
 import { completeSpec } from '../../src/train/run-spec.js';
 import { Sgd } from '../../src/train/sgd.js';
-import { trainStep } from '../../src/train/step.js';
+import { trainStep, type BatchResult } from '../../src/train/step.js';
 import { train } from '../../src/train/trainer.js';
 import { runCli } from '../cli/fixtures.js';
 import { CLASSES, SHAPE, tempDir, tinyData, tinyModel } from './fixtures.js';
@@ -42,9 +42,10 @@ function assertClose(actual: number[][], expected: number[][], tol: number): voi
 }
 
 /** Train `steps` batches with the given micro-batch size; returns the final weights and the step results. */
-function trainWith(model: tfl.LayersModel, data: Batch[], microBatch?: number) {
+async function trainWith(model: tfl.LayersModel, data: Batch[], microBatch?: number) {
   const sgd = sgdOf(model);
-  const results = data.map((batch) => trainStep(model, sgd, batch, 0.1, 0.1, microBatch));
+  const results: BatchResult[] = [];
+  for (const batch of data) results.push(await trainStep(model, sgd, batch, 0.1, 0.1, microBatch));
   sgd.dispose();
   return { weights: weightsOf(model), results };
 }
@@ -53,8 +54,8 @@ test('without BatchNorm, micro-batches (uneven split) give the weights and metri
   const data = await batches(3);
   const whole = modelWithoutBatchNorm();
   const initial = weightsOf(whole).flat();
-  const a = trainWith(whole, data);
-  const b = trainWith(modelWithoutBatchNorm(), data, 5);
+  const a = await trainWith(whole, data);
+  const b = await trainWith(modelWithoutBatchNorm(), data, 5);
   assertClose(b.weights, a.weights, 1e-5);
   assert.ok(a.weights.flat().some((v, i) => Math.abs(v - initial[i]) > 1e-3), 'the steps changed the weights');
   a.results.forEach((r, i) => {
@@ -67,9 +68,9 @@ test('without BatchNorm, micro-batches (uneven split) give the weights and metri
 
 test('a micro-batch at least the batch size is the whole-batch step bit for bit', async () => {
   const data = await batches(2);
-  const a = trainWith(tinyModel(), data);
-  const b = trainWith(tinyModel(), data, 16);
-  const c = trainWith(tinyModel(), data, 1000);
+  const a = await trainWith(tinyModel(), data);
+  const b = await trainWith(tinyModel(), data, 16);
+  const c = await trainWith(tinyModel(), data, 1000);
   assert.deepEqual(b.weights, a.weights);
   assert.deepEqual(c.weights, a.weights);
   assert.deepEqual(b.results, a.results);
@@ -79,7 +80,7 @@ test('with BatchNorm, the step equals per-micro-batch gradients averaged by hand
   const [batch] = await batches(1);
   const stepped = tinyModel();
   const sgd = sgdOf(stepped);
-  trainStep(stepped, sgd, batch, 0.1, 0, 8);
+  await trainStep(stepped, sgd, batch, 0.1, 0, 8);
   sgd.dispose();
 
   const manual = tinyModel();
@@ -107,7 +108,7 @@ test('with BatchNorm, the step equals per-micro-batch gradients averaged by hand
 
   const whole = tinyModel();
   const wholeSgd = sgdOf(whole);
-  trainStep(whole, wholeSgd, batch, 0.1, 0);
+  await trainStep(whole, wholeSgd, batch, 0.1, 0);
   wholeSgd.dispose();
   const movingMean = (m: tfl.LayersModel) => Array.from(m.weights.find((w) => w.name.includes('moving_mean'))?.read().dataSync() ?? []);
   assert.ok(
@@ -120,12 +121,12 @@ test('numTensors stays flat across micro-batched steps, and the peak memory of a
   const data = await batches(3);
   const model = tinyModel();
   const sgd = sgdOf(model);
-  trainStep(model, sgd, data[0], 0.1, 0, 4);
+  await trainStep(model, sgd, data[0], 0.1, 0, 4);
   const after = tf.memory().numTensors;
-  trainStep(model, sgd, data[1], 0.1, 0, 4);
-  trainStep(model, sgd, data[2], 0.1, 0, 4);
+  await trainStep(model, sgd, data[1], 0.1, 0, 4);
+  await trainStep(model, sgd, data[2], 0.1, 0, 4);
   assert.equal(tf.memory().numTensors, after);
-  const peak = async (microBatch?: number) => (await tf.profile(() => void trainStep(model, sgd, data[0], 0.1, 0, microBatch))).peakBytes;
+  const peak = async (microBatch?: number) => (await tf.profile(async () => void (await trainStep(model, sgd, data[0], 0.1, 0, microBatch)))).peakBytes;
   const whole = await peak();
   const split = await peak(4);
   assert.ok(split < whole, `peak ${split} bytes with micro-batch 4, ${whole} with the whole batch`);

@@ -46,7 +46,8 @@ async function checkReplicaSteps(microBatch: number, workers: number, spec = SPE
   const data = await batches(3);
   const single = buildModel(modelSpec(spec));
   const sgd = sgdOf(single);
-  const expected = data.map((batch) => trainStep(single, sgd, batch, 0.1, 0.1, microBatch));
+  const expected = [];
+  for (const batch of data) expected.push(await trainStep(single, sgd, batch, 0.1, 0.1, microBatch));
   sgd.dispose();
 
   const model = buildModel(modelSpec(spec));

@@ -46,7 +46,7 @@ test('Nesterov SGD matches the hand-computed PyTorch update', () => {
   close(second, [0.95507411, -2.24844697]);
 });
 
-test('SGD state round-trips and steps do not leak tensors', () => {
+test('SGD state round-trips and steps do not leak tensors', async () => {
   const p = tf.variable(tf.tensor1d([1, -2]));
   const sgd = new Sgd([p], { momentum: 0.9, weightDecay: 0.01, nesterov: false });
   const grad = tf.tensor1d(GRADS[0]);
@@ -54,19 +54,19 @@ test('SGD state round-trips and steps do not leak tensors', () => {
   const before = tf.memory().numTensors;
   sgd.step([grad], 0.1);
   assert.equal(tf.memory().numTensors, before);
-  const state = sgd.state();
+  const state = await sgd.state();
   assert.equal(state.steps, 2);
   const copy = tf.variable(tf.tensor1d([1, -2]));
   const other = new Sgd([copy], { momentum: 0.9, weightDecay: 0.01, nesterov: false });
   other.setState(state);
-  assert.deepEqual(Array.from(other.state().buffers[0]), Array.from(state.buffers[0]));
+  assert.deepEqual(Array.from((await other.state()).buffers[0]), Array.from(state.buffers[0]));
   assert.throws(() => other.setState({ steps: 1, buffers: [] }), /1 parameters/);
   tf.dispose([p, copy, grad]);
   sgd.dispose();
   other.dispose();
 });
 
-test('cross-entropy with label smoothing matches PyTorch', () => {
+test('cross-entropy with label smoothing matches PyTorch', async () => {
   const logits = tf.tensor2d([
     [2, 1, 0.1],
     [0.5, 0.2, 3],
@@ -75,7 +75,7 @@ test('cross-entropy with label smoothing matches PyTorch', () => {
   // torch.nn.functional.cross_entropy(logits, labels[, label_smoothing=0.1])
   close(crossEntropy(logits, labels).dataSync(), [1.6752973], 1e-5);
   close(crossEntropy(logits, labels, 0.1).dataSync(), [1.6719638], 1e-5);
-  assert.deepEqual(correctTopK(logits, labels, [1, 2, 5]), [1, 1, 2]);
+  assert.deepEqual(await correctTopK(logits, labels.dataSync(), [1, 2, 5]), [1, 1, 2]);
   tf.dispose([logits, labels]);
 });
 

@@ -309,6 +309,52 @@ describe('playground in Chromium', { skip }, () => {
     assert.ok(names.every((n) => /^(T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \d+\.\d%$/.test(n)), names.join('; '));
   });
 
+  /** The first loss of the automatic run: the same seed gives the same first step on every backend. */
+  let firstLoss = Number.NaN;
+
+  /** Press Train with `steps` steps and wait for the end; returns the status line, state, backend and losses. */
+  async function runTraining(steps: number, timeout: number) {
+    await page.fill('#train-steps', String(steps));
+    await page.click('#train-start');
+    await page.waitForFunction(() => ['done', 'failed'].includes(document.body.dataset.trainState ?? ''), undefined, { timeout });
+    const run = await page.evaluate(() => ({ ...document.body.dataset }));
+    const losses: number[] = JSON.parse(run.trainLosses ?? '[]');
+    return { status: (await page.textContent('#train-status')) ?? '', state: run.trainState, backend: run.trainBackend, losses };
+  }
+
+  test('the train panel trains a ResNet-8 on the sample images in the page with the trainer step, and the loss falls', async (t) => {
+    await page.fill('#train-steps', '0');
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.body.dataset.trainState === 'invalid');
+    assert.match(await page.textContent('#train-status') ?? '', /steps must be an integer in \[1, 2000\], got 0/);
+    await page.fill('#train-batch', '20');
+    const { status, state, backend, losses } = await runTraining(16, 300_000);
+    t.diagnostic(status);
+    console.log(`train panel: ${status}`);
+    assert.equal(state, 'done', status);
+    assert.equal(losses.length, 16);
+    assert.ok(losses.every(Number.isFinite));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(losses.slice(-4)) < 0.8 * mean(losses.slice(0, 4)), `loss fell: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+    firstLoss = losses[0];
+    const plotted = JSON.parse((await page.getAttribute('#train-curve svg', 'data-values')) ?? '[]');
+    assert.deepEqual(plotted, losses);
+    assert.ok(['webgpu', 'webgl', 'wasm', 'cpu'].includes(backend ?? ''), `backend ${backend}`);
+    if (backend === 'wasm' || backend === 'cpu') assert.match(status, /not used: webgpu: .*; webgl: /, 'says why the GPU backends were not used');
+  });
+
+  test('the train panel runs on WebGL when chosen, software renderer included: one step, the same loss', async (t) => {
+    await page.selectOption('#train-backend', 'webgl');
+    const { status, state, backend, losses } = await runTraining(1, 120_000);
+    t.diagnostic(status);
+    if (/webgl cannot start/.test(status)) return t.skip(`no WebGL here: ${status}`);
+    assert.equal(state, 'done', status);
+    assert.equal(backend, 'webgl');
+    assert.equal(losses.length, 1);
+    assert.ok(Math.abs(losses[0] - firstLoss) < 1e-3, `the same first step as the automatic run: ${losses[0]} vs ${firstLoss}`);
+    await page.selectOption('#train-backend', 'auto');
+  });
+
   test('no console errors at any point', () => {
     assert.deepEqual(errors, []);
   });

@@ -62,3 +62,24 @@ export function renderHistogram(container: HTMLElement, hist: Histogram, label: 
   svg.append(yLabel);
   container.replaceChildren(svg);
 }
+
+/** Render `values` (e.g. a loss per step) as a line in `container`, with the first and last values labelled; the values are in `data-values`. */
+export function renderLineChart(container: HTMLElement, values: readonly number[], label: string, format: (x: number) => string): void {
+  const svg = svgEl('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': label, class: 'histogram line-chart' });
+  svg.dataset.values = JSON.stringify(values);
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const top = Math.max(...values, 1e-9);
+  const x = (i: number) => PAD.left + (values.length > 1 ? (i / (values.length - 1)) * plotW : 0);
+  const y = (v: number) => PAD.top + plotH - (Math.max(0, v) / top) * plotH;
+  svg.append(svgEl('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: PAD.top + plotH, y2: PAD.top + plotH, class: 'axis' }));
+  svg.append(svgEl('line', { x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: PAD.top + plotH, class: 'axis' }));
+  if (values.length > 0) svg.append(svgEl('polyline', { points: values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '), class: 'line' }));
+  const ticks: Array<[number, number, string]> = [[4, PAD.top + 10, format(top)], [4, PAD.top + plotH, '0'], [PAD.left, HEIGHT - 10, '1'], [WIDTH - PAD.right, HEIGHT - 10, String(Math.max(values.length, 1))]];
+  for (const [tx, ty, text] of ticks) {
+    const tick = svgEl('text', { x: tx, y: ty, 'text-anchor': tx === 4 ? 'start' : 'middle', class: 'tick' });
+    tick.textContent = text;
+    svg.append(tick);
+  }
+  container.replaceChildren(svg);
+}

@@ -9,10 +9,15 @@ import { OcclusionSection } from './occlusion-section.js';
 import { loadSamples, sampleClassNames, sampleSource, sceneWithBoxes, type Sample } from './samples.js';
 import { buildSettingsForm, parseNumberList, readOptions, showFillFields, writeOptions } from './settings.js';
 import { decodeImageFile, watchImageInputs } from './user-image.js';
+import { TrainPanel } from './train-panel.js';
 import { renderVariants } from './variants.js';
 import { byId } from './dom.js';
 
 const samples: Sample[] = loadSamples();
+/** The train panel's classes: the samples of the first one's shape (the class samples, not the colour scene). */
+const trainSamples = samples
+  .filter((s) => s.image.height === samples[0].image.height && s.image.width === samples[0].image.width && s.image.channels === samples[0].image.channels)
+  .map((s) => ({ name: s.name, data: s.image.data, height: s.image.height, width: s.image.width, channels: s.image.channels }));
 samples.push(sceneWithBoxes(samples));
 let current: Sample = samples[0];
 let renderCount = 0;
@@ -26,6 +31,7 @@ const numberOf = (id: string) => Number(byId<HTMLInputElement>(id).value);
 const objects = new ObjectSection(() => schedule());
 const model = new ModelPanel(sampleClassNames, () => schedule());
 const occlusion = new OcclusionSection(byId('occlusion-variants'));
+new TrainPanel(trainSamples, () => readSettings()?.erasing ?? null, readSeed);
 
 function readDomain(): Domain {
   return {

@@ -11,8 +11,8 @@ export interface UserImage {
   readonly originalSize: { height: number; width: number };
 }
 
-/** Decode an image file (any format the browser reads) to RGB, scaled to at most {@link MAX_SIDE}. */
-export async function decodeImageFile(file: File): Promise<UserImage> {
+/** Decode an image file (any format the browser reads) to RGB, scaled to at most {@link MAX_SIDE}, or to exactly `size` when given. */
+export async function decodeImageFile(file: File, size?: { height: number; width: number }): Promise<UserImage> {
   if (file.type && !file.type.startsWith('image/')) {
     throw new Error(`${file.name} is not an image (type ${file.type})`);
   }
@@ -23,8 +23,8 @@ export async function decodeImageFile(file: File): Promise<UserImage> {
     throw new Error(`${file.name} could not be decoded as an image`);
   }
   const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const width = size?.width ?? Math.max(1, Math.round(bitmap.width * scale));
+  const height = size?.height ?? Math.max(1, Math.round(bitmap.height * scale));
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('this browser has no 2D canvas');
