@@ -4,6 +4,7 @@
  * (binaries loaded from the installed `@tensorflow/tfjs-backend-wasm`, no network) → `cpu`.
  */
 import { registerTrainingKernels } from './kernels/index.js';
+import { loadNativeAddon, useNative } from './native-addon.js';
 import { setWasmPaths, tf } from './tf.js';
 
 /** Backends `setupBackend` knows how to start. */
@@ -13,6 +14,25 @@ export type BackendName = (typeof BACKENDS)[number];
 export interface SetupBackendOptions {
   /** Force one backend; a clear error is thrown when it cannot start. Default: best available. */
   backend?: BackendName;
+  /**
+   * The native oneDNN kernels on wasm (`npm run build:native`): `true` requires them (an error says
+   * why they cannot load), `false` keeps the pure wasm kernels. Default: used when built.
+   */
+  native?: boolean;
+  /** Threads of the native kernels (results do not depend on it). Default: every core. */
+  threads?: number;
+}
+
+/** Which kernels run the convolutions and batch normalisation on wasm. */
+export interface NativeInfo {
+  /** True when the native oneDNN kernels run; false when the pure wasm kernels do. */
+  active: boolean;
+  /** oneDNN version of the loaded addon. */
+  onednn?: string;
+  /** Threads the native kernels use. */
+  threads?: number;
+  /** Why the native kernels are not used (when `active` is false). */
+  reason?: string;
 }
 
 export interface BackendInfo {
@@ -22,6 +42,8 @@ export interface BackendInfo {
   simd: boolean;
   /** Backends tried before the chosen one, with the reason each failed. */
   skipped: Array<{ backend: BackendName; reason: string }>;
+  /** The native kernels' state. */
+  native: NativeInfo;
 }
 
 const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -57,10 +79,40 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+async function defaultThreads(): Promise<number> {
+  const os = await import('node:os');
+  return os.availableParallelism();
+}
+
+/** Loads (or switches off) the native kernels for `backend` as `options` ask; returns their state. */
+async function setupNative(backend: BackendName, options: SetupBackendOptions): Promise<NativeInfo> {
+  const { native, threads } = options;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new RangeError(`setupBackend: threads must be a positive integer, got ${String(threads)}`);
+  }
+  useNative(null);
+  if (native === false) return { active: false, reason: 'switched off (native: false)' };
+  if (backend !== 'wasm') {
+    if (native === true) throw new Error(`setupBackend: native kernels run on the wasm backend only, not '${backend}'`);
+    return { active: false, reason: `backend '${backend}' does not use them` };
+  }
+  try {
+    const addon = await loadNativeAddon();
+    addon.setThreads(threads ?? (await defaultThreads()));
+    useNative(addon);
+    const { onednn, threads: used } = addon.info();
+    return { active: true, onednn, threads: used };
+  } catch (err) {
+    if (native === true) throw new Error(`setupBackend: native kernels cannot load: ${reasonOf(err)}`, { cause: err });
+    return { active: false, reason: reasonOf(err) };
+  }
+}
+
 /**
  * Starts a TF.js backend and returns what it chose. With `backend` set, that backend must start or
  * an error naming it and the cause is thrown; otherwise the first of tensorflow → wasm → cpu that
- * starts is used. On wasm the training kernels (convolution gradients) are registered.
+ * starts is used. On wasm the training kernels (convolution gradients) are registered, and the
+ * native oneDNN kernels are switched on when built (see {@link SetupBackendOptions.native}).
  */
 export async function setupBackend(options: SetupBackendOptions = {}): Promise<BackendInfo> {
   const wanted = options.backend;
@@ -72,15 +124,16 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   for (const name of wanted === undefined ? BACKENDS : [wanted]) {
     try {
       await start(name);
-      const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-      return { backend: name, simd, skipped };
     } catch (err) {
       if (wanted !== undefined) {
         const hint = name === 'tensorflow' ? ` (install ${TFJS_NODE} to use it)` : '';
         throw new Error(`backend '${name}' cannot start: ${reasonOf(err)}${hint}`, { cause: err });
       }
       skipped.push({ backend: name, reason: reasonOf(err) });
+      continue;
     }
+    const simd = name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    return { backend: name, simd, skipped, native: await setupNative(name, options) };
   }
   throw new Error(`no TF.js backend could start: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
 }

@@ -4,6 +4,8 @@ import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
 import { channelAffineConfigs } from './channel-affine.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { batchNormTrainingConfigs } from './native-batch-norm.js';
+import { nativeForwardConfigs } from './native-conv.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
 import { sharedCopyConfigs } from './shared-copies.js';
 import { sliceConfigs } from './strided-slice-copy.js';
@@ -12,6 +14,8 @@ import { sliceConfigs } from './strided-slice-copy.js';
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  ...nativeForwardConfigs,
+  ...batchNormTrainingConfigs,
   ...pooledReduceConfigs,
   ...channelAffineConfigs,
   ...sharedCopyConfigs,
