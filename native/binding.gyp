@@ -7,8 +7,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp"],
-      "libraries": ["-ldnnl", "-fopenmp"]
+      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-pthread"],
+      "libraries": ["-ldnnl", "-fopenmp", "-pthread"]
     }
   ]
 }

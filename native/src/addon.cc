@@ -132,13 +132,12 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// info(): { onednn: 'major.minor.patch', threads, cores }
+// info(): { onednn: 'major.minor.patch', threads }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   const dnnl_version_t* v = dnnl_version();
   auto out = Napi::Object::New(info.Env());
   out.Set("onednn", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
   out.Set("threads", re::threadCount());
-  out.Set("cores", omp_get_num_procs());
   return out;
 }
 

@@ -8,29 +8,38 @@
 namespace re {
 namespace {
 
-/** Row blocks of a reduction: a fixed function of the row count. */
+/** Row blocks of the reductions and passes: a fixed function of the row count. */
 constexpr int kMaxBlocks = 64;
 
-int blockCount(int rows) { return std::max(1, std::min(kMaxBlocks, rows / 64)); }
+int blockCount(int rows) { return std::max(1, std::min(kMaxBlocks, rows / 256)); }
 
 /**
- * Per-channel sums over rows: term(row pointer offset, c) summed over each block into a
- * [blocks, channels] table, then the blocks added in order into `out`.
+ * Two per-channel sums in one pass: first(i, c) and second(i, c) summed over the rows of each
+ * block (i = row * channels + c) in double, then the blocks added in block order.
  */
-template <class Term>
-void channelSums(int rows, int channels, std::vector<double>& out, Term term) {
+template <class First, class Second>
+void channelSums(int rows, int channels, First first, Second second, std::vector<double>& a, std::vector<double>& b) {
   const int blocks = blockCount(rows);
-  std::vector<double> table(static_cast<size_t>(blocks) * channels, 0.0);
-  forEachTask(blocks, [&](int b) {
-    double* sums = table.data() + static_cast<size_t>(b) * channels;
-    for (int r = partStart(rows, blocks, b); r < partStart(rows, blocks, b + 1); r++) {
-      const size_t row = static_cast<size_t>(r) * channels;
-      for (int c = 0; c < channels; c++) sums[c] += term(row + c, c);
+  const size_t width = static_cast<size_t>(channels);
+  std::vector<double> table(2 * blocks * width, 0.0);
+  forEachTask(blocks, [&](int k) {
+    double* sa = table.data() + 2 * k * width;
+    double* sb = sa + width;
+    for (int r = partStart(rows, blocks, k); r < partStart(rows, blocks, k + 1); r++) {
+      const size_t row = r * width;
+      for (int c = 0; c < channels; c++) {
+        sa[c] += first(row + c, c);
+        sb[c] += second(row + c, c);
+      }
     }
   });
-  out.assign(channels, 0.0);
-  for (int b = 0; b < blocks; b++) {
-    for (int c = 0; c < channels; c++) out[c] += table[static_cast<size_t>(b) * channels + c];
+  a.assign(width, 0.0);
+  b.assign(width, 0.0);
+  for (int k = 0; k < blocks; k++) {
+    for (size_t c = 0; c < width; c++) {
+      a[c] += table[2 * k * width + c];
+      b[c] += table[(2 * k + 1) * width + c];
+    }
   }
 }
 
@@ -38,8 +47,8 @@ void channelSums(int rows, int channels, std::vector<double>& out, Term term) {
 template <class Row>
 void forEachRow(int rows, Row row) {
   const int blocks = blockCount(rows);
-  forEachTask(blocks, [&](int b) {
-    for (int r = partStart(rows, blocks, b); r < partStart(rows, blocks, b + 1); r++) row(static_cast<size_t>(r));
+  forEachTask(blocks, [&](int k) {
+    for (int r = partStart(rows, blocks, k); r < partStart(rows, blocks, k + 1); r++) row(static_cast<size_t>(r));
   });
 }
 
@@ -47,19 +56,21 @@ void forEachRow(int rows, Row row) {
 
 void batchNormForward(int rows, int channels, const float* x, const float* gamma, const float* beta, float epsilon,
                       float* y, float* mean, float* variance) {
-  std::vector<double> sum;
-  channelSums(rows, channels, sum, [&](size_t i, int) { return static_cast<double>(x[i]); });
-  std::vector<double> mu(channels);
-  for (int c = 0; c < channels; c++) mu[c] = sum[c] / rows;
-  std::vector<double> squares;
-  channelSums(rows, channels, squares, [&](size_t i, int c) {
-    const double centred = x[i] - mu[c];
-    return centred * centred;
-  });
+  // Sums of x - shift and its square, shifted by the first row so that the variance does not
+  // come from the difference of two large numbers.
+  std::vector<double> sum, squares;
+  channelSums(
+      rows, channels, [&](size_t i, int c) { return static_cast<double>(x[i]) - x[c]; },
+      [&](size_t i, int c) {
+        const double d = static_cast<double>(x[i]) - x[c];
+        return d * d;
+      },
+      sum, squares);
   std::vector<float> scale(channels);
   for (int c = 0; c < channels; c++) {
-    const double var = squares[c] / rows;
-    mean[c] = static_cast<float>(mu[c]);
+    const double shifted = sum[c] / rows;
+    const double var = std::max(0.0, squares[c] / rows - shifted * shifted);
+    mean[c] = static_cast<float>(x[c] + shifted);
     variance[c] = static_cast<float>(var);
     scale[c] = static_cast<float>(gamma[c] / std::sqrt(var + epsilon));
   }
@@ -72,9 +83,10 @@ void batchNormForward(int rows, int channels, const float* x, const float* gamma
 void batchNormBackward(int rows, int channels, const float* dy, const float* x, const float* gamma, const float* mean,
                        const float* variance, float epsilon, float* dx, float* dgamma, float* dbeta) {
   std::vector<double> sumDy, sumDyCentred;
-  channelSums(rows, channels, sumDy, [&](size_t i, int) { return static_cast<double>(dy[i]); });
-  channelSums(rows, channels, sumDyCentred,
-              [&](size_t i, int c) { return static_cast<double>(dy[i]) * (static_cast<double>(x[i]) - mean[c]); });
+  channelSums(
+      rows, channels, [&](size_t i, int) { return static_cast<double>(dy[i]); },
+      [&](size_t i, int c) { return static_cast<double>(dy[i]) * (static_cast<double>(x[i]) - mean[c]); }, sumDy,
+      sumDyCentred);
   // dx = gamma invStd (dy - dbeta / n - xhat dgamma / n) = a dy + b (x - mean) + d per channel.
   std::vector<float> a(channels), b(channels), d(channels);
   for (int c = 0; c < channels; c++) {

@@ -1,6 +1,7 @@
 #include "conv.h"
 
 #include <dnnl.hpp>
+#include <omp.h>
 
 #include <array>
 #include <map>

@@ -1,16 +1,15 @@
-// Fixed-partition parallel loops: work is cut into tasks by the shape alone, tasks run on up to
-// threadCount() OpenMP threads, and each task runs single-threaded, so results do not depend on
-// the number of threads.
+// Fixed-partition parallel loops on a small thread pool: work is cut into tasks by the shape alone,
+// each task runs on one thread from start to end, and tasks never share outputs, so results do not
+// depend on the number of threads. The calling thread takes tasks too and waits only for tasks
+// that have started: a pool thread that the OS has not scheduled yet finds no work left and costs
+// nothing, so a busy machine degrades towards one-thread speed instead of stalling at a barrier.
 #pragma once
-#include <omp.h>
 
-#include <algorithm>
-#include <exception>
-#include <mutex>
+#include <functional>
 
 namespace re {
 
-/** Threads the kernels use; 0 until set, meaning every core OpenMP reports. */
+/** Threads the kernels use (the caller included); every core until set. */
 int threadCount();
 void setThreadCount(int threads);
 
@@ -20,30 +19,10 @@ inline int partStart(int total, int parts, int k) {
 }
 
 /**
- * Runs body(k) for every k in [0, count), tasks handed out one at a time to up to threadCount()
- * threads. oneDNN primitives called inside run on one thread (the ICV is 1 there). The first
- * exception thrown by a task is rethrown here once all tasks have stopped.
+ * Runs body(k) for every k in [0, count) on up to threadCount() threads and returns when all have
+ * finished; the first exception a task throws is rethrown here. While another call holds the pool
+ * (a second JS thread), this one runs its tasks on the calling thread.
  */
-template <class Body>
-void forEachTask(int count, Body body) {
-  omp_set_num_threads(1);
-  const int threads = std::min(count, threadCount());
-  if (threads <= 1) {
-    for (int k = 0; k < count; k++) body(k);
-    return;
-  }
-  std::exception_ptr error;
-  std::mutex lock;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int k = 0; k < count; k++) {
-    try {
-      body(k);
-    } catch (...) {
-      std::lock_guard<std::mutex> guard(lock);
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
-}
+void forEachTask(int count, const std::function<void(int)>& body);
 
 }  // namespace re

@@ -39,7 +39,7 @@ export interface NativeAddon {
     dbeta: Float32Array,
   ): void;
   setThreads(threads: number): void;
-  info(): { onednn: string; threads: number; cores: number };
+  info(): { onednn: string; threads: number };
 }
 
 /** Where `npm run build:native` puts the addon, relative to this module (src/tf or dist/tf). */

@@ -7,6 +7,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { batchNormTrainingConfigs } from './native-batch-norm.js';
 import { nativeForwardConfigs } from './native-conv.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
+import { sgdUpdateConfig } from './sgd-update.js';
 import { sharedCopyConfigs } from './shared-copies.js';
 import { sliceConfigs } from './strided-slice-copy.js';
 
@@ -16,6 +17,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   ...nativeForwardConfigs,
   ...batchNormTrainingConfigs,
+  sgdUpdateConfig,
   ...pooledReduceConfigs,
   ...channelAffineConfigs,
   ...sharedCopyConfigs,
