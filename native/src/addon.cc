@@ -8,6 +8,7 @@
 
 #include "batch_norm.h"
 #include "conv.h"
+#include "elementwise.h"
 #include "parallel.h"
 
 namespace {
@@ -126,6 +127,31 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+/** Length of a Float32Array argument (checked to be one). */
+size_t lengthOf(const Napi::Value& value, const char* name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Float32Array");
+  }
+  return value.As<Napi::Float32Array>().ElementLength();
+}
+
+// reluForward(x, y)
+Napi::Value ReluForward(const Napi::CallbackInfo& info) {
+  const size_t size = lengthOf(info[0], "x");
+  const float* x = floats(info[0], size, "x");
+  float* y = floats(info[1], size, "y");
+  return guarded(info, [&] { re::reluForward(size, x, y); });
+}
+
+// reluBackward(dy, x, dx)
+Napi::Value ReluBackward(const Napi::CallbackInfo& info) {
+  const size_t size = lengthOf(info[0], "dy");
+  const float* dy = floats(info[0], size, "dy");
+  const float* x = floats(info[1], size, "x");
+  float* dx = floats(info[2], size, "dx");
+  return guarded(info, [&] { re::reluBackward(size, dy, x, dx); });
+}
+
 // setThreads(n): threads every later call may use.
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   re::setThreadCount(positive(info[0], "threads"));
@@ -147,6 +173,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("convBackwardWeights", Napi::Function::New(env, ConvBackwardWeights));
   exports.Set("batchNormForward", Napi::Function::New(env, BatchNormForward));
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
+  exports.Set("reluForward", Napi::Function::New(env, ReluForward));
+  exports.Set("reluBackward", Napi::Function::New(env, ReluBackward));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;

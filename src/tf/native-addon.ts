@@ -1,6 +1,6 @@
 /**
  * The optional native kernels: a Node-API addon (`native/`, built with `npm run build:native`) that
- * runs the convolutions and batch normalisation on oneDNN, multi-threaded, directly on the wasm
+ * runs the convolutions (oneDNN), batch normalisation and ReLU, multi-threaded, directly on the wasm
  * backend's heap (the tensors' own memory: no copy). Everything works without it; `setupBackend`
  * loads it when it is built and the backend is wasm, and reports which path runs.
  *
@@ -38,6 +38,8 @@ export interface NativeAddon {
     dgamma: Float32Array,
     dbeta: Float32Array,
   ): void;
+  reluForward(x: Float32Array, y: Float32Array): void;
+  reluBackward(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setThreads(threads: number): void;
   info(): { onednn: string; threads: number };
 }

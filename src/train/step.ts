@@ -1,5 +1,6 @@
 /** One optimisation step and one evaluation batch on a layers model. */
 import type { Batch } from '../data/batch.js';
+import { leanVariableGrads } from '../tf/lean-gradients.js';
 import { tf, tfl } from '../tf/tf.js';
 import { correctTopK, crossEntropy } from './metrics.js';
 import type { Sgd } from './sgd.js';
@@ -25,12 +26,16 @@ export function sliceBatch(batch: Batch, start: number, end: number): Batch {
   return { ...batch, x: batch.x.subarray(start * size, end * size), y: batch.y.subarray(start, end), count: end - start };
 }
 
-/** Mean loss, correct counts and weight gradients (in `variables` order) of one training-mode pass. */
+/**
+ * Mean loss, correct counts and weight gradients (in `variables` order) of one training-mode pass.
+ * The gradients are those of `tf.variableGrads`, computed with a lower memory peak
+ * ({@link leanVariableGrads}).
+ */
 export function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: Batch, labelSmoothing: number): BatchResult & { grads: tf.Tensor[] } {
   const { x, y } = toTensors(batch);
   let logits: tf.Tensor2D | null = null;
   try {
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = leanVariableGrads(() => {
       logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
       return crossEntropy(logits, y, labelSmoothing);
     }, variables);

@@ -143,6 +143,23 @@ describe('native batch-norm kernels', { skip }, () => {
   }
 });
 
+describe('native ReLU and its gradient', { skip }, () => {
+  it('equal cpu exactly, NaN, zero and negative zero included', async () => {
+    const values = Float32Array.from([...seededInput([4, 7, 9, 5], 31).values, NaN, 0, -0, -3, 2]);
+    const dys = Float32Array.from([...seededInput([4, 7, 9, 5], 32).values, 1, 1, 1, NaN, 2]);
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.tensor1d(values);
+        const [y, dx] = [tf.relu(x), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), tf.tensor1d(dys))))(x)];
+        return [y.dataSync(), dx.dataSync()].map((v) => Array.from(v));
+      });
+    await setupBackend({ backend: 'cpu' });
+    const cpu = run();
+    await setupBackend({ backend: 'wasm', native: true });
+    assert.deepEqual(run(), cpu);
+  });
+});
+
 /** Outputs of a filter gradient, an input gradient and a batch norm on the native kernels. */
 async function nativeOutputs(threads: number): Promise<Float32Array[]> {
   await setupBackend({ backend: 'wasm', native: true, threads });
