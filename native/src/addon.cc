@@ -152,6 +152,18 @@ Napi::Value ReluBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] { re::reluBackward(size, dy, x, dx); });
 }
 
+// channelAffine(rows, channels, x, scale, shift, y)
+Napi::Value ChannelAffine(const Napi::CallbackInfo& info) {
+  const int rows = positive(info[0], "rows");
+  const int channels = positive(info[1], "channels");
+  const size_t size = static_cast<size_t>(rows) * channels;
+  const float* x = floats(info[2], size, "x");
+  const float* scale = floats(info[3], channels, "scale");
+  const float* shift = floats(info[4], channels, "shift");
+  float* y = floats(info[5], size, "y");
+  return guarded(info, [&] { re::channelAffine(rows, channels, x, scale, shift, y); });
+}
+
 // setThreads(n): threads every later call may use.
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   re::setThreadCount(positive(info[0], "threads"));
@@ -175,6 +187,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
   exports.Set("reluForward", Napi::Function::New(env, ReluForward));
   exports.Set("reluBackward", Napi::Function::New(env, ReluBackward));
+  exports.Set("channelAffine", Napi::Function::New(env, ChannelAffine));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;

@@ -39,6 +39,7 @@ export interface NativeAddon {
     dbeta: Float32Array,
   ): void;
   reluForward(x: Float32Array, y: Float32Array): void;
+  channelAffine(rows: number, channels: number, x: Float32Array, scale: Float32Array, shift: Float32Array, y: Float32Array): void;
   reluBackward(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setThreads(threads: number): void;
   info(): { onednn: string; threads: number };

@@ -13,15 +13,9 @@ import { activeNative, loadNativeAddon } from '../../src/tf/native-addon.js';
 import { tf } from '../../src/tf/tf.js';
 import { cases, label, outShape, type Case } from './conv-cases.js';
 import { relativeError, runKernelOn, seededInput, type KernelResult } from './helpers.js';
+import { nativeSkip } from './native-availability.js';
 
-const unavailable = await loadNativeAddon().then(
-  () => undefined,
-  (err: unknown) => (err instanceof Error ? err.message : String(err)),
-);
-if (unavailable !== undefined && process.env.RANDOM_ERASING_REQUIRE_NATIVE === '1') {
-  throw new Error(`RANDOM_ERASING_REQUIRE_NATIVE=1 but the native kernels cannot load: ${unavailable}`);
-}
-const skip = unavailable === undefined ? false : `native kernels not built (${unavailable})`;
+const skip = nativeSkip;
 
 /** Batches of several native tasks (16 images each): partial filter gradients summed across tasks. */
 const MULTI_TASK: Case[] = [

@@ -17,19 +17,12 @@ import { Rng } from '../../src/core/rng.js';
 import { LayerFactory } from '../../src/models/layer-factory.js';
 import { projection } from '../../src/models/resnet.js';
 import { setupBackend, type SetupBackendOptions } from '../../src/tf/backend.js';
-import { loadNativeAddon } from '../../src/tf/native-addon.js';
 import { tf, tfl } from '../../src/tf/tf.js';
 import { Sgd } from '../../src/train/sgd.js';
 import { trainStep } from '../../src/train/step.js';
+import { nativeSkip } from '../tf/native-availability.js';
 
-const unavailable = await loadNativeAddon().then(
-  () => undefined,
-  (err: unknown) => (err instanceof Error ? err.message : String(err)),
-);
-if (unavailable !== undefined && process.env.RANDOM_ERASING_REQUIRE_NATIVE === '1') {
-  throw new Error(`RANDOM_ERASING_REQUIRE_NATIVE=1 but the native kernels cannot load: ${unavailable}`);
-}
-const skip = unavailable === undefined ? false : `native kernels not built (${unavailable})`;
+const skip = nativeSkip;
 
 const SHAPE: [number, number, number] = [8, 8, 3];
 const STEPS = 4;
