@@ -81,7 +81,7 @@ class OurRun {
     let start = performance.now();
     for (let i = 0; i < steps; i++) this.step();
     const train = (BATCH * steps * 1000) / (performance.now() - start);
-    const forward = () => tf.tidy(() => void (this.model.predict(this.x) as tf.Tensor).dataSync());
+    const forward = () => tf.tidy(() => void (this.model.predict(this.x, { batchSize: BATCH }) as tf.Tensor).dataSync());
     forward();
     start = performance.now();
     for (let i = 0; i < forwards; i++) forward();
