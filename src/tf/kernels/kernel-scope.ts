@@ -4,6 +4,7 @@
  * intermediate is freed when the scope ends; only the returned info survives.
  */
 import { activeNative } from '../native-addon.js';
+import { heapOutputs } from './heap-outputs.js';
 import { tf, type BackendWasm } from '../tf.js';
 
 type Info = tf.TensorInfo;
@@ -96,11 +97,10 @@ export class KernelScope {
     const channels = scale.length;
     const native = activeNative();
     if (native !== null) {
-      const out = this.backend.makeOutput(x.shape, 'float32');
-      this.created.push(out);
-      const rows = tf.util.sizeFromShape(x.shape) / channels;
-      native.channelAffine(rows, channels, this.values(x), scale, shift ?? new Float32Array(channels), this.values(out));
-      return out;
+      const { outs, inputs, outputs } = heapOutputs(this.backend, [x], [x.shape]);
+      this.created.push(outs[0]);
+      native.channelAffine(tf.util.sizeFromShape(x.shape) / channels, channels, inputs[0], scale, shift ?? new Float32Array(channels), outputs[0]);
+      return outs[0];
     }
     const view = this.reshape(x, [1, 1, tf.util.sizeFromShape(x.shape) / channels, channels]);
     const inputs: tf.NamedTensorInfoMap = { x: view, filter: this.fromValues([1, 1, channels, 1], scale) };

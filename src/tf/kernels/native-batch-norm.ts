@@ -13,6 +13,7 @@
  */
 import { activeNative, type NativeAddon } from '../native-addon.js';
 import { tf, type BackendWasm } from '../tf.js';
+import { heapOutputs } from './heap-outputs.js';
 import type { WasmKernelArgs } from './kernel-scope.js';
 
 export const BATCH_NORM_TRAINING = 'BatchNormTraining';
@@ -36,10 +37,9 @@ function run(backend: BackendWasm, inputs: Info[], shapes: number[][], body: (vi
   for (const x of inputs) {
     if (x.dtype !== 'float32') throw new Error(`batch-norm kernels take float32 tensors, got ${x.dtype}`);
   }
-  const outs = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
-  const view = (x: Info) => backend.typedArrayFromHeap(x) as Float32Array;
-  body(inputs.map(view), outs.map(view));
-  return outs;
+  const heap = heapOutputs(backend, inputs, shapes);
+  body(heap.inputs, heap.outputs);
+  return heap.outs;
 }
 
 function rowsAndChannels(x: Info): [number, number] {

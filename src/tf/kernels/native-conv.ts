@@ -7,6 +7,7 @@
  */
 import { activeNative, type NativeAddon } from '../native-addon.js';
 import { tf, type BackendWasm } from '../tf.js';
+import { heapOutputs } from './heap-outputs.js';
 import { runStock, stockKernel, type WasmKernelArgs } from './kernel-scope.js';
 
 type Info = tf.TensorInfo;
@@ -48,12 +49,11 @@ export function nativeGeometry(info: Conv2DInfo): Int32Array | null {
 
 const isFloat = (...infos: Info[]) => infos.every((x) => x.dtype === 'float32');
 
-/** Allocates the output, then takes heap views (allocation may grow, and so detach, the heap). */
+/** Allocates the output and runs `run` on heap views of it and of the inputs. */
 function withOutput(backend: BackendWasm, shape: number[], inputs: Info[], run: (out: Float32Array, views: Float32Array[]) => void): Info {
-  const out = backend.makeOutput(shape, 'float32');
-  const view = (x: Info) => backend.typedArrayFromHeap(x) as Float32Array;
-  run(view(out), inputs.map(view));
-  return out;
+  const { outs, inputs: views, outputs } = heapOutputs(backend, inputs, [shape]);
+  run(outputs[0], views);
+  return outs[0];
 }
 
 interface ForwardAttrs {

@@ -6,34 +6,34 @@
  */
 import { activeNative } from '../native-addon.js';
 import { tf } from '../tf.js';
+import { heapOutputs } from './heap-outputs.js';
 import { runStock, stockKernel, type WasmKernelArgs } from './kernel-scope.js';
 
 export const RELU_GRAD = 'ReluGrad';
 
 const stockRelu = stockKernel(tf.Relu);
 
-function heapViews(args: WasmKernelArgs, names: string[]): { out: tf.TensorInfo; views: Float32Array[]; outView: Float32Array } {
+/** The named inputs' heap views and one output shaped like the first, allocated. */
+function elementwise(args: WasmKernelArgs, names: string[]) {
   const inputs = names.map((name) => (args.inputs as Record<string, tf.TensorInfo>)[name]);
-  const out = args.backend.makeOutput(inputs[0].shape, 'float32');
-  const view = (x: tf.TensorInfo) => args.backend.typedArrayFromHeap(x) as Float32Array;
-  return { out, views: inputs.map(view), outView: view(out) };
+  return heapOutputs(args.backend, inputs, [inputs[0].shape]);
 }
 
 function relu(args: WasmKernelArgs): tf.TensorInfo {
   const native = activeNative();
   const { x } = args.inputs as { x: tf.TensorInfo };
   if (native === null || x.dtype !== 'float32') return runStock(stockRelu, args);
-  const { out, views, outView } = heapViews(args, ['x']);
-  native.reluForward(views[0], outView);
-  return out;
+  const { outs, inputs, outputs } = elementwise(args, ['x']);
+  native.reluForward(inputs[0], outputs[0]);
+  return outs[0];
 }
 
 function reluGrad(args: WasmKernelArgs): tf.TensorInfo {
   const native = activeNative();
   if (native === null) throw new Error(`${RELU_GRAD} needs the native kernels (setupBackend reports native.active false)`);
-  const { out, views, outView } = heapViews(args, ['dy', 'x']);
-  native.reluBackward(views[0], views[1], outView);
-  return out;
+  const { outs, inputs, outputs } = elementwise(args, ['dy', 'x']);
+  native.reluBackward(inputs[0], inputs[1], outputs[0]);
+  return outs[0];
 }
 
 /** Relu (native or stock) and ReluGrad (native) on wasm. */

@@ -10,7 +10,8 @@
  * Every intermediate is rounded to float32 (`Math.fround`) in the order above, so the result is
  * bit for bit that of the composed float32 kernels.
  */
-import { tf, type BackendWasm } from '../tf.js';
+import { tf } from '../tf.js';
+import { heapOutputs } from './heap-outputs.js';
 import type { WasmKernelArgs } from './kernel-scope.js';
 
 export const SGD_UPDATE = 'SgdUpdate';
@@ -48,11 +49,10 @@ function sgdUpdate(args: WasmKernelArgs<SgdUpdateAttrs>): tf.TensorInfo[] {
       throw new Error(`${SGD_UPDATE}: ${name} must be float32 of shape [${param.shape}], got ${x.dtype} [${x.shape}]`);
     }
   }
-  const outs = [backend.makeOutput(param.shape, 'float32'), backend.makeOutput(param.shape, 'float32')];
-  const view = (x: tf.TensorInfo) => (backend as BackendWasm).typedArrayFromHeap(x) as Float32Array;
-  const [outP, outBuf] = outs.map(view);
-  update(view(param), view(grad), view(buffer), outP, outBuf, attrs);
-  if (attrs.momentum === 0) outBuf.set(view(buffer));
+  const { outs, inputs, outputs } = heapOutputs(backend, [param, grad, buffer], [param.shape, param.shape]);
+  const [outP, outBuf] = outputs;
+  update(inputs[0], inputs[1], inputs[2], outP, outBuf, attrs);
+  if (attrs.momentum === 0) outBuf.set(inputs[2]);
   return outs;
 }
 
