@@ -49,6 +49,15 @@ const DEEP: Array<{ name: string; spec: Omit<ModelSpec, 'numClasses' | 'inputSha
 interface Throughput {
   train: number;
   forward: number;
+  /** Process CPU milliseconds per training step and per forward batch. */
+  trainCpuMs: number;
+  forwardCpuMs: number;
+}
+
+/** Process CPU milliseconds so far (all threads). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function seededBatch(shape: [number, number, number]): Batch {
@@ -78,14 +87,16 @@ class OurRun {
 
   measure(steps = STEPS, forwards = FORWARDS): Throughput {
     this.step();
-    let start = performance.now();
+    let [start, cpu] = [performance.now(), cpuMs()];
     for (let i = 0; i < steps; i++) this.step();
     const train = (BATCH * steps * 1000) / (performance.now() - start);
+    const trainCpuMs = (cpuMs() - cpu) / steps;
     const forward = () => tf.tidy(() => void (this.model.predict(this.x, { batchSize: BATCH }) as tf.Tensor).dataSync());
     forward();
-    start = performance.now();
+    [start, cpu] = [performance.now(), cpuMs()];
     for (let i = 0; i < forwards; i++) forward();
-    return { train, forward: (BATCH * forwards * 1000) / (performance.now() - start) };
+    const forwardCpuMs = (cpuMs() - cpu) / forwards;
+    return { train, forward: (BATCH * forwards * 1000) / (performance.now() - start), trainCpuMs, forwardCpuMs };
   }
 
   dispose(): void {
@@ -95,14 +106,14 @@ class OurRun {
   }
 }
 
-/** PyTorch side: answers one JSON request per line with the throughput and its peak RSS. */
+/** PyTorch side: answers one JSON request per line with the throughput, CPU times and peak RSS. */
 const TORCH_SERVER = String.raw`
 import json, resource, sys, time, torch, torch.nn as nn, torch.nn.functional as F
-torch.set_num_threads(2)
 ${TORCH_MODELS}
 runs = {}
 for line in sys.stdin:
     req = json.loads(line)
+    torch.set_num_threads(req['threads'])
     key = (req['model'], tuple(req['shape']))
     if key not in runs:
         torch.manual_seed(0)
@@ -116,17 +127,19 @@ for line in sys.stdin:
         F.cross_entropy(m(x), y).backward()
         opt.step()
     m.train(); step()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for _ in range(req['steps']): step()
     train = ${BATCH} * req['steps'] / (time.perf_counter() - t)
+    train_cpu = (time.process_time() - c) * 1000 / req['steps']
     m.eval()
     with torch.no_grad():
         m(x)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(req['forwards']): m(x)
         forward = ${BATCH} * req['forwards'] / (time.perf_counter() - t)
+        forward_cpu = (time.process_time() - c) * 1000 / req['forwards']
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({'train': train, 'forward': forward, 'rssMiB': rss}), flush=True)
+    print(json.dumps({'train': train, 'forward': forward, 'trainCpuMs': train_cpu, 'forwardCpuMs': forward_cpu, 'rssMiB': rss}), flush=True)
 `;
 
 interface TorchReply extends Throughput {
@@ -138,6 +151,7 @@ interface TorchRequest {
   shape: [number, number, number];
   steps: number;
   forwards: number;
+  threads: number;
 }
 
 /** A long-lived PyTorch process, so that rounds alternate without start-up costs. */
@@ -197,14 +211,14 @@ interface Rounds {
   torch: Throughput[];
 }
 
-/** ROUNDS alternating rounds of ours and PyTorch on ResNet-20 for one shape. */
-async function alternate(shape: [number, number, number], rounds: number, torch?: TorchAnchor): Promise<Rounds> {
+/** ROUNDS alternating rounds of ours and PyTorch on ResNet-20 for one shape; PyTorch on `threads` threads. */
+async function alternate(shape: [number, number, number], rounds: number, torch?: TorchAnchor, threads = 2): Promise<Rounds> {
   const run = new OurRun({ arch: 'resnet', depth: 20 }, shape);
   const result: Rounds = { ours: [], torch: [] };
   try {
     for (let r = 0; r < rounds; r++) {
       result.ours.push(run.measure());
-      if (torch) result.torch.push(await torch.measure({ model: 'resnet20', shape, steps: STEPS, forwards: FORWARDS }));
+      if (torch) result.torch.push(await torch.measure({ model: 'resnet20', shape, steps: STEPS, forwards: FORWARDS, threads }));
     }
   } finally {
     run.dispose();
@@ -227,6 +241,24 @@ function printRounds(label: string, path: string, rounds: Rounds): void {
       ratio(ours.forward, torch?.forward),
     ]),
   );
+}
+
+/**
+ * CPU milliseconds per training step and per forward batch with one thread on each side (native
+ * kernels on one thread, PyTorch set_num_threads(1)): the work each side does, which other load on
+ * the machine distorts far less than wall time.
+ */
+async function printCpuTimes(torch?: TorchAnchor): Promise<void> {
+  console.log(`\n  CPU ms per training step / per forward batch, one thread each side (lower is better); ratio = PyTorch / ours`);
+  console.log(row(['shape', '', 'ours train', 'torch train', 'ratio', 'ours fwd', 'torch fwd', 'ratio']));
+  await setupBackend({ backend: 'wasm', threads: 1 });
+  for (const [name, shape] of Object.entries(SHAPES)) {
+    const rounds = await alternate(shape, 1, torch, 1);
+    const [ours, theirs] = [rounds.ours[0], rounds.torch[0]];
+    const r = (a: number, b?: number) => (b === undefined ? '-' : `${(b / a).toFixed(2)}x`);
+    console.log(row([name, '', ours.trainCpuMs.toFixed(0), theirs?.trainCpuMs.toFixed(0) ?? '-', r(ours.trainCpuMs, theirs?.trainCpuMs), ours.forwardCpuMs.toFixed(0), theirs?.forwardCpuMs.toFixed(0) ?? '-', r(ours.forwardCpuMs, theirs?.forwardCpuMs)]));
+  }
+  await setupBackend({ backend: 'wasm' });
 }
 
 /** Child-process entry: one deep model on the default path, its figures and memory as JSON. */
@@ -256,7 +288,7 @@ function benchDeep(python?: string): void {
   console.log(row(['model', '', 'ours train', 'torch train', 'ratio', 'ours fwd', 'torch fwd', 'ratio']));
   for (const { name } of DEEP) {
     const ours = deepInChild(name);
-    const torch = python ? torchOnce(python, { model: name, shape: [32, 32, 3], steps: 2, forwards: 2 }) : undefined;
+    const torch = python ? torchOnce(python, { model: name, shape: [32, 32, 3], steps: 2, forwards: 2, threads: 2 }) : undefined;
     if (typeof ours === 'string') {
       console.log(`  ${name}: ours failed: ${ours}`);
       continue;
@@ -323,6 +355,7 @@ export async function run(): Promise<void> {
         printRounds(name, 'pure wasm', await alternate(shape, 1, torch));
       }
     }
+    if (info.native.active) await printCpuTimes(torch);
   } finally {
     torch?.close();
   }
