@@ -55,21 +55,29 @@ struct Plan {
   memory::desc scratchpad;
 };
 
-dnnl::convolution_forward::desc forwardDesc(const ConvGeometry& g, int images, bool bias) {
-  const auto src = activations(images, g.inHeight, g.inWidth, g.inChannels);
-  const auto dst = activations(images, g.outHeight, g.outWidth, g.outChannels);
-  const memory::dims strides{g.strideHeight, g.strideWidth};
-  // oneDNN counts dilation from 0 (no gaps), TF.js from 1.
-  const memory::dims dilations{g.dilationHeight - 1, g.dilationWidth - 1};
-  const memory::dims before{g.padTop, g.padLeft};
-  const memory::dims after{g.padBottom, g.padRight};
+/** The memory descriptors and spatial attributes every primitive of one geometry shares. */
+struct ConvShape {
+  memory::desc src, dst;
+  memory::dims strides, dilations, before, after;
+
+  ConvShape(const ConvGeometry& g, int images)
+      : src(activations(images, g.inHeight, g.inWidth, g.inChannels)),
+        dst(activations(images, g.outHeight, g.outWidth, g.outChannels)),
+        strides{g.strideHeight, g.strideWidth},
+        // oneDNN counts dilation from 0 (no gaps), TF.js from 1.
+        dilations{g.dilationHeight - 1, g.dilationWidth - 1},
+        before{g.padTop, g.padLeft},
+        after{g.padBottom, g.padRight} {}
+};
+
+dnnl::convolution_forward::desc forwardDesc(const ConvGeometry& g, const ConvShape& s, bool bias) {
   const auto prop = dnnl::prop_kind::forward_training;
   const auto algo = dnnl::algorithm::convolution_direct;
   if (bias) {
     const memory::desc biasDesc({g.outChannels}, dt::f32, tag::x);
-    return {prop, algo, src, anyFilter(g), biasDesc, dst, strides, dilations, before, after};
+    return {prop, algo, s.src, anyFilter(g), biasDesc, s.dst, s.strides, s.dilations, s.before, s.after};
   }
-  return {prop, algo, src, anyFilter(g), dst, strides, dilations, before, after};
+  return {prop, algo, s.src, anyFilter(g), s.dst, s.strides, s.dilations, s.before, s.after};
 }
 
 Plan makePlan(const ConvGeometry& g, int images, Op op) {
@@ -81,18 +89,14 @@ Plan makePlan(const ConvGeometry& g, int images, Op op) {
     ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
     attr.set_post_ops(ops);
   }
-  const auto fwd = forwardDesc(g, images, bias);
+  const ConvShape shape(g, images);
+  const auto fwd = forwardDesc(g, shape, bias);
   if (op != Op::BackwardData && op != Op::BackwardWeights) {
     dnnl::convolution_forward::primitive_desc pd(fwd, attr, cpu());
     return {dnnl::convolution_forward(pd), pd.weights_desc(), pd.scratchpad_desc()};
   }
   const dnnl::convolution_forward::primitive_desc hint(fwd, cpu());
-  const auto src = activations(images, g.inHeight, g.inWidth, g.inChannels);
-  const auto dst = activations(images, g.outHeight, g.outWidth, g.outChannels);
-  const memory::dims strides{g.strideHeight, g.strideWidth};
-  const memory::dims dilations{g.dilationHeight - 1, g.dilationWidth - 1};
-  const memory::dims before{g.padTop, g.padLeft};
-  const memory::dims after{g.padBottom, g.padRight};
+  const auto& [src, dst, strides, dilations, before, after] = shape;
   const auto algo = dnnl::algorithm::convolution_direct;
   if (op == Op::BackwardData) {
     dnnl::convolution_backward_data::desc desc(algo, src, anyFilter(g), dst, strides, dilations, before, after);

@@ -38,22 +38,26 @@ function normaliseTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D
   const fused = batchNormTrainingKernelsActive();
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    return fused ? fusedTraining(input, scale, offset, epsilon, save, sink, count) : composedTraining(input, scale, offset, epsilon, save, sink, count);
+    const call = { input, scale, offset, epsilon, save, sink, count };
+    return fused ? fusedTraining(call) : composedTraining(call);
   });
   return op(x, gamma, beta) as tf.Tensor4D;
 }
 
 type CustomGradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
 
-function fusedTraining(
-  input: tf.Tensor,
-  scale: tf.Tensor,
-  offset: tf.Tensor,
-  epsilon: number,
-  save: tf.GradSaveFunc,
-  sink: StatisticsSink,
-  count: number,
-): CustomGradResult {
+/** One training-mode call: the custom gradient's inputs, its save function, and the layer's settings. */
+interface TrainingCall {
+  input: tf.Tensor;
+  scale: tf.Tensor;
+  offset: tf.Tensor;
+  epsilon: number;
+  save: tf.GradSaveFunc;
+  sink: StatisticsSink;
+  count: number;
+}
+
+function fusedTraining({ input, scale, offset, epsilon, save, sink, count }: TrainingCall): CustomGradResult {
   const [value, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, gamma: scale, beta: offset }, { epsilon }) as tf.Tensor[];
   sink(mean, variance, count);
   save([input, scale, mean, variance]);
@@ -64,15 +68,7 @@ function fusedTraining(
   return { value, gradFunc };
 }
 
-function composedTraining(
-  input: tf.Tensor,
-  scale: tf.Tensor,
-  offset: tf.Tensor,
-  epsilon: number,
-  save: tf.GradSaveFunc,
-  sink: StatisticsSink,
-  count: number,
-): CustomGradResult {
+function composedTraining({ input, scale, offset, epsilon, save, sink, count }: TrainingCall): CustomGradResult {
   const { mean, variance } = tf.moments(input, AXES);
   sink(mean, variance, count);
   const invStd = tf.rsqrt(tf.add(variance, epsilon));
