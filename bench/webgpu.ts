@@ -20,11 +20,34 @@ import { describeAdapter, webGpuAdapter, type WebGpuAdapterReport } from '../src
 import { DEFAULT_MICRO_BATCH } from '../src/train/run-spec.js';
 import { Sgd } from '../src/train/sgd.js';
 import { trainStep } from '../src/train/step.js';
-import { BATCH, benchReplicas, benchTorch, ratio, row, SHAPES, seededBatchArrays, stepsPerSecond, torchPython, type StepThroughput } from './engine.js';
+import { spawnSync } from 'node:child_process';
+import { BATCH, benchReplicas, defaultPathTrain, SHAPES, seededBatch, stepsPerSecond, TorchAnchor } from './engine.js';
 
 const CIFAR = SHAPES['CIFAR 32x32x3'];
 /** Targets of the issue: against PyTorch CUDA on the same GPU, and against our CPU path. */
 const TARGETS = { torchCuda: 0.5, cpuPath: 20 } as const;
+
+const ratio = (x: number, y?: number) => (y === undefined ? '-' : `${(x / y).toFixed(2)}x`);
+
+function row(cells: string[]): string {
+  return '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(16) : c.padStart(13))).join('');
+}
+
+/** The first python3 whose torch sees a CUDA GPU (a pyenv shim may shadow the system one), or undefined. */
+function cudaPython(): string | undefined {
+  const check = 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)';
+  return ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', check]).status === 0);
+}
+
+/** PyTorch CUDA training images/s of ResNet-20 on the CIFAR shape. */
+async function torchCuda(python: string): Promise<number> {
+  const anchor = new TorchAnchor(python);
+  try {
+    return (await anchor.measure({ model: 'resnet20', shape: CIFAR, steps: 50, forwards: 50, threads: 2, device: 'cuda' })).train;
+  } finally {
+    anchor.close();
+  }
+}
 
 function envInteger(name: string, fallback: number): number {
   const text = process.env[name];
@@ -69,7 +92,7 @@ async function phasesOf(step: () => Promise<unknown>): Promise<StepPhases> {
 function trainerStep(batchSize: number, microBatch: number) {
   const model = buildModel({ arch: 'resnet', depth: 20, numClasses: 10, inputShape: CIFAR, seed: 0 });
   const sgd = new Sgd(model.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 0, nesterov: false });
-  const batch = seededBatchArrays(CIFAR, batchSize);
+  const batch = seededBatch(CIFAR, batchSize);
   return {
     step: () => trainStep(model, sgd, batch, 0.1, 0, microBatch),
     dispose: () => {
@@ -140,12 +163,12 @@ export async function run(): Promise<void> {
   const micro = await webgpuThroughput(batchSize, DEFAULT_MICRO_BATCH, steps);
   await printProfile(batchSize, Math.min(steps, 5));
 
-  const python = torchPython(true);
-  const torch = python === undefined ? undefined : benchTorch(python, 'cuda', { 'CIFAR 32x32x3': CIFAR }, 50)?.['CIFAR 32x32x3'];
+  const python = cudaPython();
+  const torch = python === undefined ? undefined : { train: await torchCuda(python) };
   if (python === undefined) console.log('\n  no python3 whose torch sees a CUDA GPU: PyTorch CUDA not measured');
-  await setupBackend({ backend: 'wasm' });
+  const native = await defaultPathTrain(CIFAR);
   const cpu = await benchReplicas(CIFAR);
-  const cpuBest = Math.max(cpu.one, cpu.two);
+  const cpuBest = Math.max(native, cpu.one, cpu.two);
 
   console.log(`\n  images/s (higher is better); ratios = / PyTorch CUDA${torch ? '' : ' (not measured)'}, / our best CPU path`);
   console.log(row(['', 'img/s', 'vs torch', 'vs CPU path']));
@@ -153,15 +176,16 @@ export async function run(): Promise<void> {
   line('webgpu BN 128', whole);
   line(`webgpu BN ${DEFAULT_MICRO_BATCH}`, micro);
   line('PyTorch CUDA', torch?.train);
+  line('CPU default path', native);
   line('wasm 1 thread', cpu.one);
   line('wasm 2 threads', cpu.two);
   console.log('\n  the trainer step (BatchNorm micro-batches of 64) on webgpu:');
   console.log(verdict(micro, torch?.train, TARGETS.torchCuda, 'against PyTorch CUDA on the same GPU'));
-  console.log(verdict(micro, cpuBest, TARGETS.cpuPath, 'against our CPU path (wasm, best of 1 and 2 threads: a batch of 128 has 2 micro-batches)'));
+  console.log(verdict(micro, cpuBest, TARGETS.cpuPath, 'against our best CPU path (native kernels when built, or pure wasm on 1 or 2 threads)'));
 }
 
 /** The webgpu row of `npm run bench engine`: timed on a hardware GPU only (a software adapter is ~75x slower than wasm). */
-export async function engineRow(cpu: StepThroughput): Promise<void> {
+export async function engineRow(): Promise<void> {
   const hardware = await webGpuAdapter(true).then(
     (adapter) => adapter,
     (error: Error) => error,
@@ -172,6 +196,6 @@ export async function engineRow(cpu: StepThroughput): Promise<void> {
   }
   await setupBackend({ backend: 'webgpu' });
   const micro = await webgpuThroughput(BATCH, DEFAULT_MICRO_BATCH, 10);
-  console.log(`\n  webgpu trainer step (micro-batches of 64) on ${describeAdapter(hardware)}: ${micro.toFixed(1)} img/s, ${ratio(micro, cpu.one)} the 1-thread wasm step, ${ratio(micro, cpu.two)} the 2-thread one`);
+  console.log(`\n  webgpu trainer step (micro-batches of 64) on ${describeAdapter(hardware)}: ${micro.toFixed(1)} img/s (compare the CPU rows above)`);
   await setupBackend({ backend: 'wasm' });
 }

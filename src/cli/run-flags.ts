@@ -71,6 +71,7 @@ export const RUN_FLAGS: readonly FlagDefinition[] = [
   { field: 'threads', flags: '--threads <n>', description: 'threads computing the micro-batches of a step; results do not depend on it (default: every core)', parse: integer },
   { field: 'workers', flags: '-j, --workers <n>', description: `data loading worker threads, 0 = main thread (default: ${RUNTIME_DEFAULTS.workers})`, parse: integer },
   { field: 'backend', flags: '--backend <name>', description: 'TF.js backend (default: the fastest available)', choices: BACKENDS },
+  { field: 'native', flags: '--no-native', description: 'the pure wasm kernels even where the native oneDNN kernels are built (results agree within float rounding, not bit for bit)' },
   { field: 'dataDir', flags: '--data-dir <dir>', description: 'the folder holding the dataset (as is or in a subfolder named after it); nothing else is searched' },
   { field: 'testBatch', flags: '--test-batch <n>', description: `test batch size (default: ${RUNTIME_DEFAULTS.testBatch})`, parse: integer },
   { field: 'checkpoint', flags: '-c, --checkpoint <dir>', description: `run folder: checkpoints, logs and plots (default: ${RUNTIME_DEFAULTS.checkpoint}, or the --resume checkpoint's folder)` },

@@ -6,7 +6,7 @@
  */
 import { resolveOptions, type RandomErasingOptions, type ResolvedOptions } from './erasing-options.js';
 import { bindFill, type BoundFill, type PixelDtype } from './fill.js';
-import { batchView, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
+import { batchView, copyOf, imageView, sampleOf, type BatchView, type ImageView, type PixelArray } from './image.js';
 import { PRESETS, isPresetName, type PresetName } from './presets.js';
 import { sampleRegions, type Region } from './region-sampler.js';
 import { drawPixels, paintRegions } from './region-writer.js';
@@ -67,7 +67,7 @@ function checkImageDim(name: string, value: number): void {
 /** Where erased pixels go: the input (inPlace), the caller's `out` array after a copy, or a new copy. */
 function destination<T extends PixelArray>(data: T, options: ApplyOptions<T>): T {
   const { inPlace, out } = options;
-  if (out === undefined) return inPlace ? data : (data.slice() as T);
+  if (out === undefined) return inPlace ? data : copyOf(data);
   if (inPlace) throw new RangeError('apply options inPlace and out exclude each other');
   if (out.constructor !== data.constructor || out.length !== data.length) {
     throw new RangeError(`apply option out must be a ${data.constructor.name} of length ${data.length}, got a ${out.constructor.name} of length ${out.length}`);

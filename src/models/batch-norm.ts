@@ -10,6 +10,7 @@
  * Weights, in this order: gamma (1), beta (0), moving_mean (0), moving_variance (1) — the same names
  * and order as tfjs-layers' layer.
  */
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTrainingKernelsActive } from '../tf/kernels/native-batch-norm.js';
 import { tf, tfl } from '../tf/tf.js';
 
 /** Configuration of a {@link TorchBatchNorm} layer. */
@@ -29,32 +30,63 @@ export type StatisticsSink = (mean: tf.Tensor, variance: tf.Tensor, count: numbe
 /**
  * y = gamma (x - mean) / sqrt(variance + eps) + beta with batch statistics and its exact gradient.
  * The forward runs with the gradient tape off, so its intermediates are not kept for the backward
- * pass; the statistics are handed to `sink` from there for the running averages.
+ * pass; the statistics are handed to `sink` from there for the running averages. With the native
+ * kernels active each direction is one kernel; otherwise it is composed from tf ops.
  */
 function normaliseTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, sink: StatisticsSink): tf.Tensor4D {
   const count = x.size / x.shape[3];
+  const fused = batchNormTrainingKernelsActive();
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const { mean, variance } = tf.moments(input, AXES);
-    sink(mean, variance, count);
-    const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    save([input, scale, mean, invStd]);
-    const value = tf.add(tf.mul(tf.mul(tf.sub(input, mean), invStd), scale), offset);
-    // The engine runs a custom gradient outside any per-gradient scope: without this tidy every
-    // temporary would live until the whole backward pass ends.
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
-      tf.tidy(() => {
-        const [xs, g, m, inv] = saved;
-        const xhat = tf.mul(tf.sub(xs, m), inv);
-        const dBeta = tf.sum(dy, AXES);
-        const dGamma = tf.sum(tf.mul(dy, xhat), AXES);
-        // dx = gamma invStd / n (n dy - sum(dy) - xhat sum(dy xhat))
-        const inner = tf.sub(tf.sub(tf.mul(dy, count), dBeta), tf.mul(xhat, dGamma));
-        return [tf.mul(inner, tf.div(tf.mul(g, inv), count)), dGamma, dBeta];
-      });
-    return { value, gradFunc };
+    const call = { input, scale, offset, epsilon, save, sink, count };
+    return fused ? fusedTraining(call) : composedTraining(call);
   });
   return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+type CustomGradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
+
+/** One training-mode call: the custom gradient's inputs, its save function, and the layer's settings. */
+interface TrainingCall {
+  input: tf.Tensor;
+  scale: tf.Tensor;
+  offset: tf.Tensor;
+  epsilon: number;
+  save: tf.GradSaveFunc;
+  sink: StatisticsSink;
+  count: number;
+}
+
+function fusedTraining({ input, scale, offset, epsilon, save, sink, count }: TrainingCall): CustomGradResult {
+  const [value, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, gamma: scale, beta: offset }, { epsilon }) as tf.Tensor[];
+  sink(mean, variance, count);
+  save([input, scale, mean, variance]);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+    const [xs, g, m, v] = saved;
+    return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x: xs, gamma: g, mean: m, variance: v }, { epsilon }) as tf.Tensor[];
+  };
+  return { value, gradFunc };
+}
+
+function composedTraining({ input, scale, offset, epsilon, save, sink, count }: TrainingCall): CustomGradResult {
+  const { mean, variance } = tf.moments(input, AXES);
+  sink(mean, variance, count);
+  const invStd = tf.rsqrt(tf.add(variance, epsilon));
+  save([input, scale, mean, invStd]);
+  const value = tf.add(tf.mul(tf.mul(tf.sub(input, mean), invStd), scale), offset);
+  // The engine runs a custom gradient outside any per-gradient scope: without this tidy every
+  // temporary would live until the whole backward pass ends.
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
+    tf.tidy(() => {
+      const [xs, g, m, inv] = saved;
+      const xhat = tf.mul(tf.sub(xs, m), inv);
+      const dBeta = tf.sum(dy, AXES);
+      const dGamma = tf.sum(tf.mul(dy, xhat), AXES);
+      // dx = gamma invStd / n (n dy - sum(dy) - xhat sum(dy xhat))
+      const inner = tf.sub(tf.sub(tf.mul(dy, count), dBeta), tf.mul(xhat, dGamma));
+      return [tf.mul(inner, tf.div(tf.mul(g, inv), count)), dGamma, dBeta];
+    });
+  return { value, gradFunc };
 }
 
 /** Batch normalisation with PyTorch `BatchNorm2d` semantics (see the module comment). */

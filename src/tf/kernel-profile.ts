@@ -10,15 +10,17 @@ export interface KernelTime {
 
 /**
  * Runs `work` (synchronous or not) under `tf.profile` and returns the time per kernel, largest first
- * (GPU time on webgpu where the adapter has timestamp queries, else 0). Composite-op
- * wrappers (names ending in `__op`, which tfjs records around the kernels they run) are left out so
- * that no time is counted twice.
+ * (GPU time on webgpu where the adapter has timestamp queries, else 0). Wrappers that tfjs records
+ * around the kernels they run are left out so that no time is counted twice: composite ops (names
+ * ending in `__op`) and custom-gradient functions (recorded under the name of the enclosing scope,
+ * e.g. `unnamed scope` or `forward`, which is no registered kernel).
  */
 export async function profileKernels(work: () => unknown): Promise<KernelTime[]> {
   const info = await tf.profile(async () => void (await work()));
+  const backend = tf.getBackend();
   const byName = new Map<string, KernelTime>();
   for (const kernel of info.kernels) {
-    if (kernel.name.endsWith('__op')) continue;
+    if (kernel.name.endsWith('__op') || tf.getKernel(kernel.name, backend) === undefined) continue;
     const entry = byName.get(kernel.name) ?? { name: kernel.name, ms: 0, calls: 0 };
     entry.ms += Number(await kernel.kernelTimeMs);
     entry.calls += 1;

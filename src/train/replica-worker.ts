@@ -25,7 +25,7 @@ interface PendingStatistics {
 let recorded: PendingStatistics[] = [];
 
 /** The model once the backend is ready, its BatchNorm layers recording; a start-up failure is reported with every task. */
-const ready: Promise<tfl.LayersModel> = setupBackend({ backend: init.backend }).then(() => {
+const ready: Promise<tfl.LayersModel> = setupBackend({ backend: init.backend, native: false }).then(() => {
   const model = buildModel(init.spec);
   for (const layer of model.layers) {
     if (!(layer instanceof TorchBatchNorm)) continue;

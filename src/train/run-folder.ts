@@ -47,6 +47,10 @@ export interface RunDescription {
   readonly model: { readonly name: string; readonly params: number };
   /** The runtime, with the number of threads actually started (one on a GPU backend) and the backend that ran. */
   readonly runtime: CompleteRuntime;
+  /** How the threads ran: inside the native kernels, as replica workers over the micro-batches, or one on a GPU. */
+  readonly parallelism: 'native kernels' | 'replicas' | 'gpu';
+  /** The native kernels' library, when they ran. */
+  readonly native?: string;
   /** On webgpu, the GPU adapter the run trained on. */
   readonly adapter?: WebGpuAdapterReport;
 }
@@ -83,7 +87,7 @@ export function describeRun(d: RunDescription): string[] {
     `  random erasing: ${erasingText}`,
     `  SGD: lr ${spec.lr} (${drops}), momentum ${spec.momentum}${spec.nesterov ? ' (Nesterov)' : ''}, weight decay ${spec.weightDecay}, label smoothing ${spec.labelSmoothing}`,
     `  ${spec.epochs} epochs from epoch ${spec.startEpoch}, batch ${spec.trainBatch} in BatchNorm micro-batches of ${spec.microBatch}, seed ${spec.seed}`,
-    `  runtime: ${runtime.threads} thread(s), ${runtime.workers} data worker(s), backend ${runtime.backend ?? 'auto'}, test batch ${runtime.testBatch}`,
+    `  runtime: ${runtime.threads} thread(s) (${d.native ? `${d.parallelism}, ${d.native}` : d.parallelism}), ${runtime.workers} data worker(s), backend ${runtime.backend ?? 'auto'}, test batch ${runtime.testBatch}`,
     ...(d.adapter ? [`  GPU: ${describeAdapter(d.adapter)}`] : []),
     `Total params: ${(d.model.params / 1e6).toFixed(2)}M`,
   ];

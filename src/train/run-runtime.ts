@@ -21,6 +21,8 @@ export interface RunRuntime {
   workers?: number;
   /** TF.js backend (default: the fastest that starts). */
   backend?: BackendName;
+  /** The native kernels on wasm: `false` runs the pure wasm kernels even where they are built; `true` requires them (default: used when built). */
+  native?: boolean;
   /** A folder holding the dataset's files; when given, it is the only place they are taken from. */
   dataDir?: string;
   /** Test batch size (default 100). */
@@ -39,7 +41,7 @@ export interface CompleteRuntime extends RunRuntime {
 export const RUNTIME_DEFAULTS = { checkpoint: 'checkpoint', workers: 1, testBatch: 100 } as const;
 
 /** Every field of a runtime. */
-export const RUNTIME_FIELDS = ['checkpoint', 'threads', 'workers', 'backend', 'dataDir', 'testBatch'] as const satisfies ReadonlyArray<keyof RunRuntime>;
+export const RUNTIME_FIELDS = ['checkpoint', 'threads', 'workers', 'backend', 'native', 'dataDir', 'testBatch'] as const satisfies ReadonlyArray<keyof RunRuntime>;
 
 const v = new Validator('run option');
 
@@ -59,6 +61,7 @@ export function completeRuntime(runtime: RunRuntime): CompleteRuntime {
     testBatch: v.integer(runtime.testBatch ?? RUNTIME_DEFAULTS.testBatch, 'testBatch', { min: 1 }),
   };
   if (runtime.backend !== undefined) complete.backend = v.oneOf(runtime.backend, 'backend', BACKENDS);
+  if (runtime.native !== undefined) complete.native = v.boolean(runtime.native, 'native');
   if (runtime.dataDir !== undefined) complete.dataDir = v.text(runtime.dataDir, 'dataDir', 'a folder');
   return complete;
 }

@@ -8,8 +8,10 @@
  *     p = p - lr * d
  *
  * tfjs-layers' optimizers differ (momentum scales the LR into the buffer, decay lives in the loss), so
- * the update is written here with tf ops on the model's variables.
+ * the update is written here: one `SgdUpdate` kernel per parameter where the backend has it (wasm),
+ * tf ops otherwise (the same float32 results).
  */
+import { SGD_UPDATE } from '../tf/kernels/sgd-update.js';
 import { tf } from '../tf/tf.js';
 
 /** Hyper-parameters of {@link Sgd}. The learning rate is given per step, as schedules change it. */
@@ -48,20 +50,35 @@ export class Sgd {
     if (grads.length !== this.params.length) {
       throw new RangeError(`expected ${this.params.length} gradients, got ${grads.length}`);
     }
-    const { momentum, weightDecay, nesterov } = this.options;
+    const fused = tf.getKernel(SGD_UPDATE, tf.getBackend()) !== undefined;
     tf.tidy(() => {
-      this.params.forEach((p, i) => {
-        let d = grads[i];
-        if (weightDecay !== 0) d = tf.add(d, tf.mul(p, weightDecay));
-        if (momentum !== 0) {
-          const buf = tf.add(tf.mul(this.buffers[i], momentum), d);
-          this.buffers[i].assign(buf);
-          d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
-        }
-        p.assign(tf.sub(p, tf.mul(d, lr)));
-      });
+      for (let i = 0; i < this.params.length; i++) {
+        if (fused) this.fusedUpdate(i, grads[i], lr);
+        else this.composedUpdate(i, grads[i], lr);
+      }
     });
     this.stepCount++;
+  }
+
+  private fusedUpdate(i: number, grad: tf.Tensor, lr: number): void {
+    const attrs = { lr, ...this.options };
+    const inputs = { param: this.params[i], grad, buffer: this.buffers[i] };
+    const [param, buffer] = tf.engine().runKernel(SGD_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    this.params[i].assign(param);
+    this.buffers[i].assign(buffer);
+  }
+
+  private composedUpdate(i: number, grad: tf.Tensor, lr: number): void {
+    const { momentum, weightDecay, nesterov } = this.options;
+    const p = this.params[i];
+    let d = grad;
+    if (weightDecay !== 0) d = tf.add(d, tf.mul(p, weightDecay));
+    if (momentum !== 0) {
+      const buf = tf.add(tf.mul(this.buffers[i], momentum), d);
+      this.buffers[i].assign(buf);
+      d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
+    }
+    p.assign(tf.sub(p, tf.mul(d, lr)));
   }
 
   /** A copy of the optimizer state, for checkpoints (read asynchronously, as every backend allows). */

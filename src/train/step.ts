@@ -4,6 +4,7 @@
  * needs: webgpu cannot read synchronously in Node, and a read waits for the queued work.
  */
 import type { Batch } from '../data/batch.js';
+import { leanVariableGrads } from '../tf/lean-gradients.js';
 import { tf, tfl } from '../tf/tf.js';
 import { countCorrect, crossEntropy } from './metrics.js';
 import type { Sgd } from './sgd.js';
@@ -64,12 +65,16 @@ export async function readFigures(pending: readonly PendingFigures[]): Promise<B
   }
 }
 
-/** Pending figures and weight gradients (in `variables` order) of one training-mode pass; nothing is read from the backend. */
+/**
+ * Pending figures and weight gradients (in `variables` order) of one training-mode pass; nothing is
+ * read from the backend. The gradients are those of `tf.variableGrads`, computed with a lower memory
+ * peak ({@link leanVariableGrads}).
+ */
 export function gradientsOf(model: tfl.LayersModel, variables: tf.Variable[], batch: Batch, labelSmoothing: number): { figures: PendingFigures; grads: tf.Tensor[] } {
   const { x, y } = toTensors(batch);
   let logits: tf.Tensor2D | null = null;
   try {
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = leanVariableGrads(() => {
       logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
       return crossEntropy(logits, y, labelSmoothing);
     }, variables);

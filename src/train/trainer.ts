@@ -62,32 +62,44 @@ export interface TrainResult {
 }
 
 /**
- * Threads that compute a step: the runtime's, but no more than the micro-batches of a step; one for a
- * custom model (replica workers build the model from the spec), which may not ask for more; one on a
- * GPU backend, where the micro-batches run one after the other on the GPU (the same computation).
+ * How the threads of a step run (none of it changes a weight): inside each kernel when the native
+ * kernels are on (one JS thread drives them); else as replica workers over the step's micro-batches,
+ * no more than there are micro-batches, and one for a custom model (replica workers build the model
+ * from the spec; asking for more is refused); one on a GPU backend, where the micro-batches run one
+ * after the other on the GPU (the same computation).
  */
-function threadsOf(spec: CompleteSpec, runtime: CompleteRuntime, request: TrainRequest, hooks: TrainHooks, backend: BackendName): number {
+export interface Parallelism {
+  readonly mode: 'native kernels' | 'replicas' | 'gpu';
+  /** Threads computing each step. */
+  readonly threads: number;
+  /** Replica threads (the main thread included) sharing each step's micro-batches. */
+  readonly replicas: number;
+}
+
+function parallelismOf(spec: CompleteSpec, runtime: CompleteRuntime, request: TrainRequest, hooks: TrainHooks, engine: BackendInfo): Parallelism {
+  if (isGpuBackend(engine.backend)) return { mode: 'gpu', threads: 1, replicas: 1 };
+  if (engine.native.active) return { mode: 'native kernels', threads: engine.native.threads ?? runtime.threads, replicas: 1 };
   if (hooks.buildModel) {
     if ((request.runtime?.threads ?? 1) > 1) throw new OptionError('run option', 'threads', 'replica workers build the model from the spec: a custom buildModel runs on one thread');
-    return 1;
+    return { mode: 'replicas', threads: 1, replicas: 1 };
   }
-  if (isGpuBackend(backend)) return 1;
-  return Math.min(runtime.threads, Math.ceil(spec.trainBatch / spec.microBatch));
+  const replicas = Math.min(runtime.threads, Math.ceil(spec.trainBatch / spec.microBatch));
+  return { mode: 'replicas', threads: replicas, replicas };
 }
 
 /**
- * Start the run's backend (the current one for custom data without a backend) and fix its threads,
- * saying so when fewer run than were asked for.
+ * Start the run's backend (the current one for custom data without a backend) with the runtime's
+ * threads for the native kernels, and fix how the threads run, saying so when fewer run than asked.
  */
-async function startEngine(spec: CompleteSpec, requested: CompleteRuntime, request: TrainRequest, hooks: TrainHooks, reporter: ProgressReporter): Promise<{ engine: BackendInfo; runtime: CompleteRuntime }> {
-  const engine = !hooks.data || requested.backend ? await setupBackend({ backend: requested.backend }) : activeBackend();
-  const runtime = { ...requested, threads: threadsOf(spec, requested, request, hooks, engine.backend) };
+async function startEngine(spec: CompleteSpec, requested: CompleteRuntime, request: TrainRequest, hooks: TrainHooks, reporter: ProgressReporter): Promise<{ engine: BackendInfo; runtime: CompleteRuntime; parallelism: Parallelism }> {
+  const engine = !hooks.data || requested.backend ? await setupBackend({ backend: requested.backend, threads: requested.threads, native: requested.native }) : activeBackend();
+  const parallelism = parallelismOf(spec, requested, request, hooks, engine);
   const asked = request.runtime?.threads ?? 1;
-  if (runtime.threads < asked) {
-    const why = isGpuBackend(engine.backend) ? `${engine.backend} runs the micro-batches one after the other on the GPU` : 'no more threads than micro-batches per step';
-    reporter.message(`Note: ${runtime.threads} thread(s) compute each step, not the ${asked} asked for (${why})`);
+  if (parallelism.threads < asked) {
+    const why = parallelism.mode === 'gpu' ? `${engine.backend} runs the micro-batches one after the other on the GPU` : 'no more threads than micro-batches per step';
+    reporter.message(`Note: ${parallelism.threads} thread(s) compute each step, not the ${asked} asked for (${why})`);
   }
-  return { engine, runtime };
+  return { engine, runtime: { ...requested, threads: parallelism.threads }, parallelism };
 }
 
 interface RunState {
@@ -97,11 +109,11 @@ interface RunState {
   history: EpochRecord[];
 }
 
-/** The replica workers of a run on `threads` > 1 threads (the main thread computes the first block). */
-function startReplicas(spec: CompleteSpec, data: TrainData, threads: number): ReplicaPool | undefined {
-  if (threads === 1) return undefined;
+/** The replica workers of a run on `replicas` > 1 replica threads (the main thread computes the first block). */
+function startReplicas(spec: CompleteSpec, data: TrainData, replicas: number): ReplicaPool | undefined {
+  if (replicas === 1) return undefined;
   const init = { spec: modelSpecOf(spec, data.numClasses, data.inputShape), backend: tf.getBackend() as BackendName, labelSmoothing: spec.labelSmoothing };
-  return new ReplicaPool(threads - 1, init);
+  return new ReplicaPool(replicas - 1, init);
 }
 
 class Run {
@@ -112,6 +124,7 @@ class Run {
   constructor(
     private readonly spec: CompleteSpec,
     private readonly runtime: CompleteRuntime,
+    parallelism: Parallelism,
     private readonly model: tfl.LayersModel,
     private readonly data: TrainData,
     private readonly reporter: ProgressReporter,
@@ -123,7 +136,7 @@ class Run {
       model.trainableWeights.map((w) => w.read() as tf.Variable),
       { momentum: spec.momentum, weightDecay: spec.weightDecay, nesterov: spec.nesterov },
     );
-    this.replicas = startReplicas(spec, data, runtime.threads);
+    this.replicas = startReplicas(spec, data, parallelism.replicas);
   }
 
   restore(saved: CheckpointState, file: string): void {
@@ -219,7 +232,7 @@ function modelOf(spec: CompleteSpec, data: TrainData, hooks: TrainHooks): tfl.La
 }
 
 /** Record the run in its folder and print its settings. */
-async function announce(spec: CompleteSpec, runtime: CompleteRuntime, engine: BackendInfo, model: tfl.LayersModel, reporter: ProgressReporter): Promise<RunDescription> {
+async function announce(spec: CompleteSpec, runtime: CompleteRuntime, engine: BackendInfo, parallelism: Parallelism, model: tfl.LayersModel, reporter: ProgressReporter): Promise<RunDescription> {
   const erasing = erasingOf(spec);
   const description: RunDescription = {
     runId: specHash(spec),
@@ -227,6 +240,8 @@ async function announce(spec: CompleteSpec, runtime: CompleteRuntime, engine: Ba
     erasing: erasing ? new RandomErasing(erasing.preset, erasing.options).options : null,
     model: { name: model.name, params: trainableParamCount(model) },
     runtime: { ...runtime, backend: runtime.backend ?? engine.backend },
+    parallelism: parallelism.mode,
+    ...(engine.native.active ? { native: `oneDNN ${engine.native.onednn}` } : {}),
     ...(engine.adapter ? { adapter: engine.adapter } : {}),
   };
   await writeRunDescription(runPaths(runtime.checkpoint), description);
@@ -247,7 +262,7 @@ async function announce(spec: CompleteSpec, runtime: CompleteRuntime, engine: Ba
 export async function train(request: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const reporter = createReporter(hooks.progress ?? 'silent');
   const { spec, runtime: requested, saved } = await resolveRequest(request);
-  const { engine, runtime } = await startEngine(spec, requested, request, hooks, reporter);
+  const { engine, runtime, parallelism } = await startEngine(spec, requested, request, hooks, reporter);
   const paths = runPaths(runtime.checkpoint);
   const data = hooks.data ?? (await openTrainData(spec, runtime));
   const closeData = async () => {
@@ -257,7 +272,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   let description: RunDescription;
   try {
     model = modelOf(spec, data, hooks);
-    description = await announce(spec, runtime, engine, model, reporter);
+    description = await announce(spec, runtime, engine, parallelism, model, reporter);
   } catch (error) {
     await closeData();
     throw error;
@@ -268,7 +283,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   let run: Run | undefined;
   let interrupted: boolean;
   try {
-    run = new Run(spec, runtime, model, data, reporter, hooks, state);
+    run = new Run(spec, runtime, parallelism, model, data, reporter, hooks, state);
     if (saved && request.resume) {
       run.restore(saved, request.resume);
       reporter.message(`Resumed from ${request.resume} at epoch ${saved.epoch + 1}${saved.partial ? `, batch ${saved.partial.batches + 1}` : ''}`);

@@ -206,3 +206,25 @@ test('transform() erases a copy like apply; applyBatch honours inPlace and out',
   re.applyBatch(batch, Rng.fromSeed(8), { inPlace: true });
   assert.deepEqual(batch.data, copy.batch.data);
 });
+
+test('the default apply returns a copy in its own buffer, small and large images, both pixel types', () => {
+  const re = new RandomErasing('reference', { p: 1 });
+  for (const [height, width] of [[4, 5], [96, 96]]) {
+    for (const data of [Float32Array.from({ length: height * width * 3 }, (_, i) => i / 7), Uint8Array.from({ length: height * width * 3 }, (_, i) => i & 255)]) {
+      const before = data.slice();
+      const image = imageView(data, { height, width, channels: 3 });
+      const { image: erased, regions } = re.apply(image, Rng.fromSeed(5));
+      const out = erased.data;
+      assert.equal(out.constructor, data.constructor);
+      assert.notEqual(out.buffer, data.buffer, 'a buffer of its own');
+      assert.equal(out.buffer.byteLength, data.byteLength);
+      assert.deepEqual(data, before, 'the input is untouched');
+      assert.ok(regions.length > 0);
+      const expected = data.slice();
+      re.apply(imageView(expected, { height, width, channels: 3 }), Rng.fromSeed(5), { inPlace: true });
+      assert.deepEqual(out, expected, 'the copy holds the erased image');
+      out.fill(0);
+      assert.deepEqual(data, before, 'writing the copy leaves the input alone');
+    }
+  }
+});

@@ -33,6 +33,17 @@ describe('setupBackend', () => {
     await assert.rejects(setupBackend({ backend: 'tensorflow' }), /backend 'tensorflow' cannot start: .*@tensorflow\/tfjs-node/);
   });
 
+  it('reports whether the native kernels run, and why not', async () => {
+    const off = await setupBackend({ backend: 'wasm', native: false });
+    assert.deepEqual(off.native, { active: false, reason: 'switched off (native: false)' });
+    const cpu = await setupBackend({ backend: 'cpu' });
+    assert.deepEqual(cpu.native, { active: false, reason: "backend 'cpu' does not use them" });
+    await assert.rejects(setupBackend({ backend: 'cpu', native: true }), /native kernels run on the wasm backend only, not 'cpu'/);
+    await assert.rejects(setupBackend({ backend: 'wasm', threads: 0 }), /threads must be a positive integer, got 0/);
+    const wasm = await setupBackend({ backend: 'wasm' });
+    assert.equal(wasm.native.active, wasm.native.reason === undefined);
+  });
+
   it('rejects an unknown backend name', async () => {
     await assert.rejects(setupBackend({ backend: 'webgl' as BackendName }), /unknown backend 'webgl'; expected one of tensorflow, webgpu, wasm, cpu/);
   });

@@ -1,8 +1,12 @@
-/** The wasm per-channel affine kernels (FusedBatchNorm forward, broadcast Multiply/Add/Sub) against cpu. */
+/**
+ * The wasm per-channel affine kernels (FusedBatchNorm forward, broadcast Multiply/Add/Sub) against
+ * cpu, on the pure wasm path (XNNPACK) and on the native kernels.
+ */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setupBackend } from '../../src/tf/backend.js';
 import { relativeError, runKernelOn, seededInput } from './helpers.js';
+import { nativeSkip } from './native-availability.js';
 
 type Inputs = Parameters<typeof runKernelOn>[2];
 
@@ -18,9 +22,9 @@ function input(shape: number[], seed: number, positive = false) {
   return { values: positive ? values.map((v) => Math.abs(v) + 0.1) : values, shape };
 }
 
-describe('wasm per-channel affine kernels', () => {
+for (const native of [false, true]) describe(`wasm per-channel affine kernels (${native ? 'native' : 'pure wasm'})`, { skip: native && nativeSkip }, () => {
   before(async () => {
-    await setupBackend({ backend: 'wasm' });
+    await setupBackend({ backend: 'wasm', native });
   });
 
   for (const shape of [[4, 5, 6, 7], [3, 9], [2, 3, 4, 5, 8]]) {

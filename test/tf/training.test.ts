@@ -1,12 +1,14 @@
 /**
- * End-to-end training on wasm with the engine's kernels: a small ResNet trained from the same
- * weights and data on wasm and on cpu gives the same losses, and a training loop does not leak.
+ * End-to-end training on wasm with the engine's kernels, pure wasm and native: a small ResNet
+ * (tfjs-layers layers) trained from the same weights and data on wasm and on cpu gives the same
+ * losses, and a training loop does not leak.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setupBackend } from '../../src/tf/backend.js';
 import { tf, tfl } from '../../src/tf/tf.js';
 import { seededValues } from './helpers.js';
+import { nativeSkip } from './native-availability.js';
 
 const BATCH = 8;
 const SHAPE: [number, number, number] = [10, 10, 3];
@@ -61,37 +63,44 @@ function trainLosses(weights: Float32Array[], steps: number): number[] {
   return losses;
 }
 
-describe('training on wasm', () => {
-  it('gives the same loss curve as the cpu backend from the same weights and data', async () => {
-    await setupBackend({ backend: 'cpu' });
-    const initial = smallResNet();
-    const weights = initial.getWeights().map((w) => w.dataSync() as Float32Array);
-    initial.dispose();
-    const cpu = trainLosses(weights, 6);
-    await setupBackend({ backend: 'wasm' });
-    const wasm = trainLosses(weights, 6);
-    assert.ok(cpu[5] < cpu[0], `loss should fall on the training batches: ${cpu.join(', ')}`);
-    for (let i = 0; i < cpu.length; i++) {
-      assert.ok(Math.abs(wasm[i] - cpu[i]) <= 1e-4 * Math.max(1, Math.abs(cpu[i])), `step ${i}: wasm ${wasm[i]} vs cpu ${cpu[i]}`);
-    }
-  });
+const PATHS = [
+  { name: 'pure wasm kernels', native: false, skip: false as const },
+  { name: 'native kernels', native: true, skip: nativeSkip },
+];
 
-  it('keeps tf.memory().numTensors constant from step 2 to step 20', async () => {
-    await setupBackend({ backend: 'wasm' });
-    const model = smallResNet();
-    const optimizer = tf.train.momentum(0.05, 0.9);
-    const counts: number[] = [];
-    for (let step = 1; step <= 20; step++) {
-      const { x, y } = batch();
-      const loss = optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-        true,
-      );
-      tf.dispose([x, y, loss!]);
-      counts.push(tf.memory().numTensors);
-    }
-    assert.equal(counts[19], counts[1], `tensor counts per step: ${counts.join(', ')}`);
-    optimizer.dispose();
-    model.dispose();
+for (const path of PATHS) {
+  describe(`training on wasm (${path.name})`, { skip: path.skip }, () => {
+    it('gives the same loss curve as the cpu backend from the same weights and data', async () => {
+      await setupBackend({ backend: 'cpu' });
+      const initial = smallResNet();
+      const weights = initial.getWeights().map((w) => w.dataSync() as Float32Array);
+      initial.dispose();
+      const cpu = trainLosses(weights, 6);
+      await setupBackend({ backend: 'wasm', native: path.native });
+      const wasm = trainLosses(weights, 6);
+      assert.ok(cpu[5] < cpu[0], `loss should fall on the training batches: ${cpu.join(', ')}`);
+      for (let i = 0; i < cpu.length; i++) {
+        assert.ok(Math.abs(wasm[i] - cpu[i]) <= 1e-4 * Math.max(1, Math.abs(cpu[i])), `step ${i}: wasm ${wasm[i]} vs cpu ${cpu[i]}`);
+      }
+    });
+
+    it('keeps tf.memory().numTensors constant from step 2 to step 20', async () => {
+      await setupBackend({ backend: 'wasm', native: path.native });
+      const model = smallResNet();
+      const optimizer = tf.train.momentum(0.05, 0.9);
+      const counts: number[] = [];
+      for (let step = 1; step <= 20; step++) {
+        const { x, y } = batch();
+        const loss = optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+          true,
+        );
+        tf.dispose([x, y, loss!]);
+        counts.push(tf.memory().numTensors);
+      }
+      assert.equal(counts[19], counts[1], `tensor counts per step: ${counts.join(', ')}`);
+      optimizer.dispose();
+      model.dispose();
+    });
   });
-});
+}

@@ -16,7 +16,7 @@ import { train } from '../../src/train/trainer.js';
 import { runCli } from '../cli/fixtures.js';
 import { CLASSES, SHAPE, tempDir, tinyData } from './fixtures.js';
 
-await setupBackend({ backend: 'wasm' });
+await setupBackend({ backend: 'wasm', native: false });
 
 const SPEC: RunSpec = { seed: 3, arch: 'resnet', depth: 8, epochs: 1, schedule: [], trainBatch: 16, microBatch: 8, labelSmoothing: 0.1, weightDecay: 0.01, nesterov: true };
 const modelSpec = (spec: RunSpec = SPEC) => modelSpecOf(completeSpec(spec), CLASSES, SHAPE);
@@ -89,7 +89,7 @@ test('with dropout, replicas draw the masks of the one-thread step', async () =>
 test('train() gives the same weights on 1, 2 and 3 threads bit for bit; config.json records the threads; a resume may change them', async () => {
   const run = async (threads: number, spec: RunSpec = { ...SPEC, microBatch: 4 }) => {
     const dir = await tempDir();
-    const result = await train({ spec, runtime: { checkpoint: dir, threads, backend: 'wasm' } }, { data: tinyData(), keepModel: true });
+    const result = await train({ spec, runtime: { checkpoint: dir, threads, backend: 'wasm', native: false } }, { data: tinyData(), keepModel: true });
     const weights = weightsOf(result.model as tfl.LayersModel);
     result.model?.dispose();
     return { dir, result, weights, history: result.history.map(({ seconds: _, ...r }) => r) };
@@ -103,7 +103,7 @@ test('train() gives the same weights on 1, 2 and 3 threads bit for bit; config.j
     assert.equal(other.result.runId, one.result.runId, 'the run id does not depend on the threads');
     assert.equal(JSON.parse(await readFile(`${other.dir}/config.json`, 'utf8')).runtime.threads, started);
   }
-  const resumed = await train({ resume: `${one.dir}/checkpoint.ckpt`, spec: { epochs: 2 }, runtime: { threads: 2, backend: 'wasm' } }, { data: tinyData() });
+  const resumed = await train({ resume: `${one.dir}/checkpoint.ckpt`, spec: { epochs: 2 }, runtime: { threads: 2, backend: 'wasm', native: false } }, { data: tinyData() });
   const straight = await run(1, { ...SPEC, microBatch: 4, epochs: 2 });
   assert.deepEqual((await loadCheckpoint(`${one.dir}/checkpoint.ckpt`)).weights, (await loadCheckpoint(`${straight.dir}/checkpoint.ckpt`)).weights);
   assert.equal(resumed.epochs, 2);
@@ -115,10 +115,10 @@ test('--threads is validated naming the flag; a custom model runs on one thread 
   assert.notEqual(code, 0);
   assert.match(stderr, /--threads: expected an integer >= 1, got 0/);
   assert.match((await runCli(['train', '--help'])).stdout, /--threads <n>/);
-  const custom = await train({ spec: SPEC, runtime: { checkpoint: await tempDir(), backend: 'wasm' } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) });
+  const custom = await train({ spec: SPEC, runtime: { checkpoint: await tempDir(), backend: 'wasm', native: false } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) });
   assert.equal(custom.runtime.threads, 1);
   await assert.rejects(
-    train({ spec: SPEC, runtime: { checkpoint: await tempDir(), threads: 2, backend: 'wasm' } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) }),
+    train({ spec: SPEC, runtime: { checkpoint: await tempDir(), threads: 2, backend: 'wasm', native: false } }, { data: tinyData(), buildModel: () => buildModel(modelSpec()) }),
     /run option threads: replica workers build the model from the spec/,
   );
 });

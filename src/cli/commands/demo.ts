@@ -19,7 +19,7 @@ interface DemoFlags {
   seed: number;
 }
 
-const RUNTIME = ['threads', 'workers', 'backend', 'dataDir'] as const;
+const RUNTIME = ['threads', 'workers', 'backend', 'native', 'dataDir'] as const;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

@@ -18,7 +18,7 @@ const BUDGET_FIELDS = [
   'trainBatch', 'microBatch', 'trainSubset', 'testSubset',
 ] as const satisfies ReadonlyArray<keyof GridBudget>;
 /** How the runs execute. */
-const GRID_RUNTIME_FIELDS = ['threads', 'workers', 'backend', 'dataDir', 'testBatch'] as const satisfies ReadonlyArray<RunField>;
+const GRID_RUNTIME_FIELDS = ['threads', 'workers', 'backend', 'native', 'dataDir', 'testBatch'] as const satisfies ReadonlyArray<RunField>;
 
 interface ExperimentFlags {
   queue?: string;

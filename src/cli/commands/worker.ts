@@ -17,7 +17,7 @@ interface WorkerFlags {
   stalledInterval?: number;
 }
 
-const RUNTIME = ['threads', 'workers', 'backend', 'dataDir', 'testBatch'] as const;
+const RUNTIME = ['threads', 'workers', 'backend', 'native', 'dataDir', 'testBatch'] as const;
 
 async function work(flags: WorkerFlags, cmd: Command): Promise<void> {
   const [{ parseQueueUrl }, { startQueueWorker }, { completeRuntime }] = await Promise.all([

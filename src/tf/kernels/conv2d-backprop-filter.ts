@@ -3,11 +3,13 @@
  * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pad, ow·s+kw−pad, ci] · dy[n,oh,ow,co] is itself a
  * convolution: input x transposed to [Ci,H,W,N] (channels = batch), filter dy transposed to
  * [OH,OW,N,Co], dilation = the forward stride, stride 1; the [Ci,KH,KW,Co] result is transposed
- * back. All three steps run on XNNPACK-backed wasm kernels.
+ * back. All three steps run on XNNPACK-backed wasm kernels; the native oneDNN kernel replaces them
+ * when it is active.
  */
 import { tf } from '../tf.js';
 import { convGeometry, type ConvGradAttrs } from './conv-geometry.js';
 import { KernelScope, type WasmKernelArgs } from './kernel-scope.js';
+import { nativeBackpropFilter } from './native-conv.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -15,6 +17,8 @@ function conv2DBackpropFilter(args: WasmKernelArgs<ConvGradAttrs & { filterShape
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const info = convGeometry('Conv2DBackpropFilter', x.shape as Shape4, attrs.filterShape, attrs);
+  const native = nativeBackpropFilter(backend, info, x, dy);
+  if (native !== null) return native;
   const { filterHeight, filterWidth, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
   // Bottom/right padding that makes the dilated-dy convolution output exactly KH x KW.

@@ -7,11 +7,13 @@
  * All s² phases (both axes) run as a single stride-1 convolution of dy whose output channels are
  * (phase, Ci), with a [M, M, Co, s²·Ci] filter (M = ⌈K/s⌉); a depth-to-space interleave and a
  * crop give dx. No multiplication by inserted zeros, unlike a zero-dilated dy; for stride 1 it is
- * the usual convolution with the flipped, in/out-swapped filter.
+ * the usual convolution with the flipped, in/out-swapped filter. The native oneDNN kernel replaces
+ * it when active.
  */
 import { tf } from '../tf.js';
 import { convGeometry, type ConvGradAttrs } from './conv-geometry.js';
 import { KernelScope, type WasmKernelArgs } from './kernel-scope.js';
+import { nativeBackpropInput } from './native-conv.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -75,6 +77,8 @@ function conv2DBackpropInput(args: WasmKernelArgs<ConvGradAttrs & { inputShape: 
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const filterShape = filter.shape as Shape4;
   const info = convGeometry('Conv2DBackpropInput', attrs.inputShape, filterShape, attrs);
+  const native = nativeBackpropInput(backend, info, dy, filter);
+  if (native !== null) return native;
   const [n, height, width, ci] = attrs.inputShape;
   const ph = planAxis(info.filterHeight, info.strideHeight, info.padInfo.top, height, info.outHeight);
   const pw = planAxis(info.filterWidth, info.strideWidth, info.padInfo.left, width, info.outWidth);

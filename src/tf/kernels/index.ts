@@ -4,7 +4,11 @@ import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
 import { channelAffineConfigs } from './channel-affine.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { batchNormTrainingConfigs } from './native-batch-norm.js';
+import { nativeForwardConfigs } from './native-conv.js';
+import { reluConfigs, reluGradConfig } from './native-relu.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
+import { sgdUpdateConfig } from './sgd-update.js';
 import { sharedCopyConfigs } from './shared-copies.js';
 import { sliceConfigs } from './strided-slice-copy.js';
 
@@ -12,6 +16,10 @@ import { sliceConfigs } from './strided-slice-copy.js';
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  ...nativeForwardConfigs,
+  ...batchNormTrainingConfigs,
+  ...reluConfigs,
+  sgdUpdateConfig,
   ...pooledReduceConfigs,
   ...channelAffineConfigs,
   ...sharedCopyConfigs,
@@ -19,7 +27,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
 ];
 
 /** Gradients this module replaces for every backend. */
-export const GRADIENT_OVERRIDES: readonly tf.GradConfig[] = [fusedBatchNormGradConfig];
+export const GRADIENT_OVERRIDES: readonly tf.GradConfig[] = [fusedBatchNormGradConfig, reluGradConfig];
 
 /**
  * Registers the wasm training kernels and the gradient overrides. Idempotent: a kernel already
