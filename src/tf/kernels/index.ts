@@ -4,11 +4,11 @@ import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
 import { channelAffineConfigs } from './channel-affine.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
-import { batchNormTrainingConfigs } from './native-batch-norm.js';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTrainingConfigs } from './native-batch-norm.js';
 import { nativeForwardConfigs } from './native-conv.js';
-import { reluConfigs, reluGradConfig } from './native-relu.js';
+import { RELU_GRAD, reluConfigs, reluGradConfig } from './native-relu.js';
 import { pooledReduceConfigs } from './pooled-reduce.js';
-import { sgdUpdateConfig } from './sgd-update.js';
+import { SGD_UPDATE, sgdUpdateConfig } from './sgd-update.js';
 import { sharedCopyConfigs } from './shared-copies.js';
 import { sliceConfigs } from './strided-slice-copy.js';
 
@@ -25,6 +25,9 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   ...sharedCopyConfigs,
   ...sliceConfigs,
 ];
+
+/** Kernels of this module with no stock counterpart: called only on a backend that registers them, composed ops elsewhere. */
+export const FUSED_KERNEL_NAMES: readonly string[] = [BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD, SGD_UPDATE];
 
 /** Gradients this module replaces for every backend. */
 export const GRADIENT_OVERRIDES: readonly tf.GradConfig[] = [fusedBatchNormGradConfig, reluGradConfig];
