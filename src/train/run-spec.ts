@@ -8,13 +8,13 @@
  * scripts (cifar.py / fashionmnist.py), or the preset's values for the erasing options.
  * {@link completeSpec} makes every value explicit and validates it; errors name the field.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Fill } from '../core/erasing-options.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../core/presets.js';
-import { OptionError, Validator } from '../core/validate.js';
+import { Validator } from '../core/validate.js';
 import { builtinName } from '../data/load.js';
 import { ARCHITECTURES, resolveSpec, type Arch, type ModelSpec } from '../models/spec.js';
+import { differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from './spec-schema.js';
 
 /** The caller's choices for a run; unset = default. The model options are the registry's (`ModelSpec`; each applies to its architecture only). */
 export interface RunSpec extends Pick<ModelSpec, 'depth' | 'widenFactor' | 'cardinality' | 'baseWidth' | 'drop' | 'convDropout'> {
@@ -206,18 +206,12 @@ function completeBatches(spec: RunSpec): Pick<CompleteSpec, 'trainBatch' | 'micr
   return { trainBatch, microBatch, ...subsets };
 }
 
-/** Reject fields a spec does not have (a typo in an API call or a job would otherwise be ignored). */
-function checkKnownFields(spec: RunSpec): void {
-  const unknown = Object.keys(spec).find((key) => !(SPEC_FIELDS as readonly string[]).includes(key));
-  if (unknown) v.reject(unknown, `is not a run option (known: ${SPEC_FIELDS.join(', ')})`);
-}
-
 /**
  * Every value of `spec` explicit and valid; throws an {@link OptionError} naming the first invalid
  * field. Idempotent: completing a complete spec returns an equal one.
  */
 export function completeSpec(spec: RunSpec): CompleteSpec {
-  checkKnownFields(spec);
+  rejectUnknownFields(RUN_SCHEMA, spec);
   if (spec.seed === undefined) v.reject('seed', 'is required: every random draw of the run flows from it');
   const arch = v.oneOf(spec.arch ?? SPEC_DEFAULTS.arch, 'arch', ARCHITECTURES);
   const noise = spec.noise === undefined ? 0 : v.number(spec.noise, 'noise', { min: 0, max: 1 });
@@ -235,32 +229,7 @@ export function completeSpec(spec: RunSpec): CompleteSpec {
     ...completeBatches(spec),
     seed: v.seed(spec.seed),
   };
-  return orderFields(complete);
-}
-
-/** The fields in {@link SPEC_FIELDS} order (stable config files and hashes). */
-function orderFields(spec: CompleteSpec): CompleteSpec {
-  const entries = SPEC_FIELDS.filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]]);
-  return Object.fromEntries(entries) as CompleteSpec;
-}
-
-/** Stable JSON: object keys sorted at every level. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : item,
-  );
-}
-
-/** The run's id: 16 hex digits of the SHA-256 of its complete spec. */
-export function specHash(spec: CompleteSpec): string {
-  return createHash('sha256').update(canonicalJson(completeSpec(spec))).digest('hex').slice(0, 16);
-}
-
-/** Fields in which two complete specs differ. */
-export function specDifferences(a: CompleteSpec, b: CompleteSpec): SpecField[] {
-  return SPEC_FIELDS.filter((f) => canonicalJson(a[f]) !== canonicalJson(b[f]));
+  return orderedFields(RUN_SCHEMA, complete);
 }
 
 /** A given value in the form a complete spec stores it. */
@@ -268,28 +237,22 @@ function normalisedGiven(field: SpecField, value: unknown): unknown {
   return field === 'dataset' && typeof value === 'string' ? canonicalDataset(value) : value;
 }
 
-/**
- * The one resume rule: a resumed run keeps the complete spec it started with. The caller may repeat
- * any of its values; `epochs` alone may change (to continue training further, or stop earlier, but
- * not before `completedEpochs`). Any other given value that differs is an error naming the field.
- */
+/** The classification run spec as a {@link SpecSchema}: its fields, completion and normalisation. */
+export const RUN_SCHEMA: SpecSchema<RunSpec, CompleteSpec> = { scope: 'run option', fields: SPEC_FIELDS, complete: completeSpec, normalise: normalisedGiven };
+
+/** The run's id: 16 hex digits of the SHA-256 of its complete spec. */
+export function specHash(spec: CompleteSpec): string {
+  return hashOfSpec(RUN_SCHEMA, spec);
+}
+
+/** Fields in which two complete specs differ. */
+export function specDifferences(a: CompleteSpec, b: CompleteSpec): SpecField[] {
+  return differingFields(RUN_SCHEMA, a, b);
+}
+
+/** The one resume rule (see {@link resumeSpec}) for classification runs. */
 export function resumedSpec(saved: CompleteSpec, given: RunSpec, completedEpochs: number): CompleteSpec {
-  checkKnownFields(given);
-  for (const field of SPEC_FIELDS) {
-    const value = given[field];
-    if (value === undefined || field === 'epochs') continue;
-    if (canonicalJson(normalisedGiven(field, value)) !== canonicalJson(saved[field])) {
-      throw new OptionError(
-        'run option',
-        field,
-        `the checkpoint's run has ${JSON.stringify(saved[field]) ?? 'none'}, given ${JSON.stringify(value)}; a resumed run keeps the settings it started with ` +
-          '(only epochs can change): start a new run in another folder to change it',
-      );
-    }
-  }
-  const epochs = given.epochs ?? saved.epochs;
-  v.integer(epochs, 'epochs', { min: Math.max(completedEpochs, 1) });
-  return completeSpec({ ...saved, epochs });
+  return resumeSpec(RUN_SCHEMA, saved, given, completedEpochs);
 }
 
 /** The model spec of a run for the data's classes and input shape. */
