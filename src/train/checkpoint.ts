@@ -167,11 +167,15 @@ function readHeader(bytes: Uint8Array, file: string): { header: ContainerFields;
   }
 }
 
+/** The format name of checkpoint bytes read from `file` (files from before formats were named are classifier checkpoints). */
+export function checkpointFormatOf(bytes: Uint8Array, file: string): string {
+  return readHeader(bytes, file).header.format ?? CLASSIFIER_CHECKPOINT.name;
+}
+
 /** Parse checkpoint bytes of `format` read from `file` (named in errors): the header's fields besides the container's, and the tensors. */
 export function decodeCheckpointFile<M>(bytes: Uint8Array, file: string, format: CheckpointFormat): CheckpointContents<M> {
   const { header, payloadStart } = readHeader(bytes, file);
-  // Files written before formats were named are classifier checkpoints.
-  const name = header.format ?? CLASSIFIER_CHECKPOINT.name;
+  const name = checkpointFormatOf(bytes, file);
   if (name !== format.name) throw new CheckpointError(file, `is a ${name} file, not a ${format.name}${format.hint ? ` (${format.hint})` : ''}`);
   if (header.version !== format.version) {
     throw new CheckpointError(file, `format version ${header.version} is not supported (this version reads format ${format.version}; earlier formats cannot be resumed: start the run again)`);
