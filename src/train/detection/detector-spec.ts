@@ -84,7 +84,7 @@ export const DETECTOR_DEFAULTS = {
   flip: true,
   epochs: 30,
   gamma: 0.1,
-  lr: 0.02,
+  lr: 0.05,
   momentum: 0.9,
   weightDecay: 1e-4,
   nesterov: false,
