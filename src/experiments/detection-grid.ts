@@ -99,9 +99,11 @@ export function detectionRunSpec(arm: DetectionArm, seed: number, budget: Detect
 /** The grid specs' identity: the hash of the canonical JSON, the differing detector and scoring fields. */
 export const DETECTION_IDENTITY: SpecIdentity<DetectionRunSpec> = {
   hash: (spec) => createHash('sha256').update(canonicalJson({ detector: completeDetectorSpec(spec.detector), scoring: spec.scoring })).digest('hex').slice(0, 16),
-  differences: (a, b) => [
-    ...detectorSpecDifferences(a.detector, b.detector),
-    ...(['levels', 'occlusionSeed'] as const).filter((f) => canonicalJson(a.scoring[f]) !== canonicalJson(b.scoring[f])),
+  differences: (then, now) => [
+    ...detectorSpecDifferences(then.detector, now.detector).map((field) => ({ field, then: then.detector[field], now: now.detector[field] })),
+    ...(['levels', 'occlusionSeed'] as const)
+      .filter((f) => canonicalJson(then.scoring[f]) !== canonicalJson(now.scoring[f]))
+      .map((field) => ({ field, then: then.scoring[field], now: now.scoring[field] })),
   ],
 };
 

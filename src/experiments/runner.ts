@@ -51,14 +51,24 @@ export interface GridExecutor<R extends GridEntry = GridRun, S = CompleteSpec, O
   execute(run: R, seed: number, dir: string): Promise<O>;
 }
 
+/** A field in which two specs differ, with its value in each. */
+export interface SpecDifference {
+  readonly field: string;
+  readonly then: unknown;
+  readonly now: unknown;
+}
+
 /** How specs are told apart: the hash that is a run's id, and the fields two specs differ in. */
 export interface SpecIdentity<S> {
   hash(spec: S): string;
-  differences(a: S, b: S): readonly string[];
+  differences(then: S, now: S): readonly SpecDifference[];
 }
 
 /** The classifier run spec's identity (the default of {@link runGrid}). */
-export const RUN_SPEC_IDENTITY: SpecIdentity<CompleteSpec> = { hash: specHash, differences: specDifferences };
+export const RUN_SPEC_IDENTITY: SpecIdentity<CompleteSpec> = {
+  hash: specHash,
+  differences: (then, now) => specDifferences(then, now).map((field) => ({ field, then: then[field], now: now[field] })),
+};
 
 /** Progress of a grid, reported before and after each run. */
 export type GridEvent<R extends GridEntry = GridRun, S = CompleteSpec, O = RunOutcome> =
@@ -105,8 +115,7 @@ function checkSameSpec<S, O>(record: RunRecord<S, O>, spec: S, dir: string, iden
     throw new Error(`${dir} holds a finished run recorded by an earlier version (no run spec); delete that run folder to retrain it`);
   }
   if (record.runId !== identity.hash(spec)) {
-    const value = (of: S, f: string) => JSON.stringify((of as Record<string, unknown>)[f]);
-    const fields = identity.differences(record.spec, spec).map((f) => `${f}: ${value(record.spec, f)} then, ${value(spec, f)} now`);
+    const fields = identity.differences(record.spec, spec).map((d) => `${d.field}: ${JSON.stringify(d.then)} then, ${JSON.stringify(d.now)} now`);
     throw new Error(
       `${dir} holds a finished run of another spec (${fields.join('; ')}); use another results folder or delete that run to retrain it`,
     );

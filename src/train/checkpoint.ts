@@ -95,12 +95,12 @@ export interface CheckpointContents<M> {
 export interface CheckpointFormat {
   readonly name: string;
   readonly version: number;
-  /** What to say when a file of another format is given, e.g. which command reads it. */
+  /** What to say when a file of another format is given: which command reads which format. */
   readonly hint?: string;
 }
 
 /** The classifier trainer's checkpoints. */
-export const CLASSIFIER_CHECKPOINT: CheckpointFormat = { name: 'random-erasing-checkpoint', version: FORMAT_VERSION, hint: 'it resumes with `random-erasing train`' };
+export const CLASSIFIER_CHECKPOINT: CheckpointFormat = { name: 'random-erasing-checkpoint', version: FORMAT_VERSION, hint: 'a classifier run resumes with `random-erasing train`, a detector run with `random-erasing train-detector`' };
 
 /** A checkpoint that cannot be read; the message names the file and the problem. */
 export class CheckpointError extends Error {

@@ -69,7 +69,7 @@ export interface DetectorCheckpointState {
 }
 
 /** The detector's checkpoint format. */
-export const DETECTOR_CHECKPOINT: CheckpointFormat = { name: 'random-erasing-detector-checkpoint', version: 1, hint: 'it resumes with `random-erasing train-detector`' };
+export const DETECTOR_CHECKPOINT: CheckpointFormat = { name: 'random-erasing-detector-checkpoint', version: 1, hint: 'a detector run resumes with `random-erasing train-detector`, a classifier run with `random-erasing train`' };
 
 /** Serialise a detector checkpoint. */
 export function encodeDetectorCheckpoint(state: DetectorCheckpointState): Uint8Array {

@@ -191,7 +191,7 @@ class DetectorRun {
       const testStart = performance.now();
       const test = await testDetector(this.model, this.test, classes, reporter);
       const scores = scoreDetections(this.data.test, test.detections);
-      const improved = scores.ap > state.bestAp;
+      const improved = state.history.length === 0 || scores.ap > state.bestAp;
       state.bestAp = Math.max(state.bestAp, scores.ap);
       const { means } = outcome;
       const record: DetectorEpochRecord = {
