@@ -6,7 +6,6 @@
  * with the scoring settings, so a finished run is reused only when both are the same.
  */
 import { createHash } from 'node:crypto';
-import { access } from 'node:fs/promises';
 import { Validator } from '../core/validate.js';
 import type { DetectionDataset } from '../data/detection/dataset.js';
 import { occludeDetection } from '../data/detection/occluded.js';
@@ -26,7 +25,7 @@ import type { ProgressMode } from '../train/progress.js';
 import { runPaths } from '../train/run-folder.js';
 import { canonicalJson } from '../train/spec-schema.js';
 import type { GridExecutor, SpecIdentity } from './runner.js';
-import { GridInterrupted } from './train-executor.js';
+import { exists, GridInterrupted } from './train-executor.js';
 
 /** One arm of the grid. */
 export interface DetectionArm {
@@ -106,15 +105,6 @@ export const DETECTION_IDENTITY: SpecIdentity<DetectionRunSpec> = {
       .map((field) => ({ field, then: then.scoring[field], now: now.scoring[field] })),
   ],
 };
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Score a model on the clean test set and each occluded copy. */
 async function scoreLevels(model: Parameters<typeof detectAll>[0], test: DetectionDataset, scoring: DetectionScoring, batch: number): Promise<LevelScores[]> {

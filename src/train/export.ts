@@ -11,19 +11,12 @@ import { writeFileAtomic } from './atomic-write.js';
 import { portableArtifacts } from './portable-model.js';
 import { checkpointFormatOf, decodeCheckpoint, readCheckpointBytes, type CheckpointState } from './checkpoint.js';
 import { decodeDetectorCheckpoint, detectorFromCheckpoint, DETECTOR_CHECKPOINT } from './detection/detector-state.js';
-import { writeWeights } from './model-state.js';
+import { withWeights } from './model-state.js';
 import { modelSpecOf } from './run-spec.js';
 
 /** The model of a checkpoint, weights loaded (`file` names it in errors). */
 export function modelFromCheckpoint(state: CheckpointState, file: string): tfl.LayersModel {
-  const model = buildModel(modelSpecOf(state.spec, state.model.numClasses, state.model.inputShape));
-  try {
-    writeWeights(model, state.weights, file);
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  return model;
+  return withWeights(buildModel(modelSpecOf(state.spec, state.model.numClasses, state.model.inputShape)), state.weights, file);
 }
 
 /**

@@ -14,7 +14,7 @@ import { PRESET_NAMES, PRESETS, type PresetName } from '../core/presets.js';
 import { Validator } from '../core/validate.js';
 import { builtinName } from '../data/load.js';
 import { ARCHITECTURES, resolveSpec, type Arch, type ModelSpec } from '../models/spec.js';
-import { differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from './spec-schema.js';
+import { completeEraserGeometry, completeScheduleList, completeSgd, differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from './spec-schema.js';
 
 /** The caller's choices for a run; unset = default. The model options are the registry's (`ModelSpec`; each applies to its architecture only). */
 export interface RunSpec extends Pick<ModelSpec, 'depth' | 'widenFactor' | 'cardinality' | 'baseWidth' | 'drop' | 'convDropout'> {
@@ -164,25 +164,15 @@ function completeErasing(spec: RunSpec): Pick<CompleteSpec, 'p' | 'preset' | 'sl
     if (stray) v.reject(stray, 'has no effect without erasing (p is 0); set p > 0 or leave it out');
     return { p };
   }
-  const base = PRESETS[preset ?? DEFAULT_PRESET];
-  const sh = v.number(spec.sh ?? base.sh, 'sh', { min: 0, max: 1, minExclusive: true });
-  const sl = v.number(spec.sl ?? base.sl, 'sl', { min: 0, minExclusive: true });
-  v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
-  const r1 = v.number(spec.r1 ?? base.r1, 'r1', { min: 0, minExclusive: true });
+  const { sl, sh, r1 } = completeEraserGeometry(v, spec, PRESETS[preset ?? DEFAULT_PRESET]);
   if (spec.fill !== undefined) parseFill(spec.fill);
   return { p, preset: preset ?? DEFAULT_PRESET, sl, sh, r1, ...(spec.fill !== undefined ? { fill: spec.fill } : {}) };
 }
 
 function completeOptimiser(spec: RunSpec): Pick<CompleteSpec, 'lr' | 'momentum' | 'weightDecay' | 'nesterov' | 'labelSmoothing' | 'gamma'> {
   const d = SPEC_DEFAULTS;
-  const momentum = v.number(spec.momentum ?? d.momentum, 'momentum', { min: 0, max: 1, maxExclusive: true });
-  const nesterov = v.boolean(spec.nesterov ?? d.nesterov, 'nesterov');
-  if (nesterov && momentum === 0) v.reject('nesterov', 'requires momentum > 0');
   return {
-    lr: v.number(spec.lr ?? d.lr, 'lr', { min: 0, minExclusive: true }),
-    momentum,
-    weightDecay: v.number(spec.weightDecay ?? d.weightDecay, 'weightDecay', { min: 0, max: 1 }),
-    nesterov,
+    ...completeSgd(v, spec, d),
     labelSmoothing: v.number(spec.labelSmoothing ?? d.labelSmoothing, 'labelSmoothing', { min: 0, max: 1, maxExclusive: true }),
     gamma: v.number(spec.gamma ?? d.gamma, 'gamma', { min: 0, minExclusive: true }),
   };
@@ -191,10 +181,7 @@ function completeOptimiser(spec: RunSpec): Pick<CompleteSpec, 'lr' | 'momentum' 
 function completeSchedule(spec: RunSpec): Pick<CompleteSpec, 'epochs' | 'startEpoch' | 'schedule'> {
   const epochs = v.integer(spec.epochs ?? SPEC_DEFAULTS.epochs, 'epochs', { min: 1 });
   const startEpoch = v.integer(spec.startEpoch ?? SPEC_DEFAULTS.startEpoch, 'startEpoch', { min: 0, max: epochs, maxExclusive: true });
-  const schedule = spec.schedule ?? [...SPEC_DEFAULTS.schedule];
-  if (!Array.isArray(schedule)) v.fail('schedule', 'a list of epochs', schedule);
-  schedule.forEach((e, i) => v.integer(e, `schedule[${i}]`, { min: 0 }));
-  return { epochs, startEpoch, schedule: [...schedule] };
+  return { epochs, startEpoch, schedule: completeScheduleList(v, spec.schedule ?? SPEC_DEFAULTS.schedule) };
 }
 
 function completeBatches(spec: RunSpec): Pick<CompleteSpec, 'trainBatch' | 'microBatch' | 'trainSubset' | 'testSubset'> {

@@ -79,3 +79,39 @@ export function resumeSpec<S extends EpochsField, C extends S>(schema: SpecSchem
   new Validator(schema.scope).integer(epochs, 'epochs', { min: Math.max(completedEpochs, 1) });
   return schema.complete({ ...saved, epochs });
 }
+
+/** The PyTorch SGD fields both kinds of run have. */
+export interface SgdFields {
+  lr?: number;
+  momentum?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+}
+
+/** The SGD fields of `spec` validated with `v`, `defaults` for those unset. */
+export function completeSgd(v: Validator, spec: SgdFields, defaults: Required<SgdFields>): Required<SgdFields> {
+  const momentum = v.number(spec.momentum ?? defaults.momentum, 'momentum', { min: 0, max: 1, maxExclusive: true });
+  const nesterov = v.boolean(spec.nesterov ?? defaults.nesterov, 'nesterov');
+  if (nesterov && momentum === 0) v.reject('nesterov', 'requires momentum > 0');
+  return {
+    lr: v.number(spec.lr ?? defaults.lr, 'lr', { min: 0, minExclusive: true }),
+    momentum,
+    weightDecay: v.number(spec.weightDecay ?? defaults.weightDecay, 'weightDecay', { min: 0, max: 1 }),
+    nesterov,
+  };
+}
+
+/** A step schedule: 0-based epochs at which the LR drops, each an integer >= 0. */
+export function completeScheduleList(v: Validator, schedule: unknown): number[] {
+  if (!Array.isArray(schedule)) v.fail('schedule', 'a list of epochs', schedule);
+  (schedule as unknown[]).forEach((e, i) => v.integer(e, `schedule[${i}]`, { min: 0 }));
+  return [...(schedule as number[])];
+}
+
+/** An eraser's area range and smallest aspect ratio: 0 < sl <= sh <= 1, r1 > 0; `base` for those unset. */
+export function completeEraserGeometry(v: Validator, spec: { sl?: number; sh?: number; r1?: number }, base: { sl: number; sh: number; r1: number }): { sl: number; sh: number; r1: number } {
+  const sh = v.number(spec.sh ?? base.sh, 'sh', { min: 0, max: 1, minExclusive: true });
+  const sl = v.number(spec.sl ?? base.sl, 'sl', { min: 0, minExclusive: true });
+  v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
+  return { sl, sh, r1: v.number(spec.r1 ?? base.r1, 'r1', { min: 0, minExclusive: true }) };
+}

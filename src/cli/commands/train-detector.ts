@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { DETECTOR_FIELDS, DETECTOR_RUNTIME_FIELDS, type DetectorRuntime, type DetectorSpec } from '../../train/detection/detector-spec.js';
 import type { DetectorRequest } from '../../train/detection/detector-trainer.js';
 import { DETECTOR_FLAGS } from '../detector-flags.js';
-import { interruptSignal } from '../interrupt.js';
+import { trainUntilDone } from '../interrupt.js';
 import { addRunFlags, givenRunFields } from '../run-flags.js';
 
 interface DetectorFlags {
@@ -27,22 +27,12 @@ export function detectorRequestFromFlags(cmd: Command, flags: DetectorFlags): De
 
 async function run(request: DetectorRequest, json: boolean): Promise<void> {
   const { trainDetector } = await import('../../train/detection/detector-trainer.js');
-  const interrupt = interruptSignal('Stopping after the current batch to save a checkpoint (Ctrl-C again to quit at once)...');
-  try {
-    const result = await trainDetector(request, { progress: json ? 'json' : 'auto', signal: interrupt.signal });
-    const last = result.last;
-    if (json) {
-      console.log(JSON.stringify({ event: 'done', runId: result.runId, bestAp: result.bestAp, ap: last?.testAp ?? null, ap50: last?.testAp50 ?? null, voc07: last?.testVoc07 ?? null, epochs: result.epochs, interrupted: result.interrupted, dir: result.paths.dir }));
-    }
-    if (result.interrupted) {
-      console.error(`Interrupted. Checkpoint saved: ${result.paths.checkpoint}\nResume with: random-erasing train-detector --resume ${result.paths.checkpoint}`);
-      process.exitCode = 130;
-    } else if (!json) {
-      console.log(`Run folder: ${result.paths.dir}`);
-    }
-  } finally {
-    interrupt.dispose();
-  }
+  await trainUntilDone(
+    'train-detector',
+    json,
+    (signal) => trainDetector(request, { progress: json ? 'json' : 'auto', signal }),
+    (r) => ({ runId: r.runId, bestAp: r.bestAp, ap: r.last?.testAp ?? null, ap50: r.last?.testAp50 ?? null, voc07: r.last?.testVoc07 ?? null, epochs: r.epochs }),
+  );
 }
 
 /** Add the `train-detector` subcommand. */

@@ -8,7 +8,7 @@ import type { ObjectAwareMode } from '../../core/object-aware.js';
 import { PRESETS } from '../../core/presets.js';
 import { Validator } from '../../core/validate.js';
 import { completeRuntime, type RunRuntime } from '../run-runtime.js';
-import { differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from '../spec-schema.js';
+import { completeEraserGeometry, completeScheduleList, completeSgd, differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from '../spec-schema.js';
 
 /** No erasing, or the paper's three object-aware schemes: IRE (`image`), ORE (`object`), I+ORE (`image+object`). */
 export const ERASING_ARMS = ['none', 'image', 'object', 'image+object'] as const;
@@ -116,35 +116,18 @@ function completeErasing(spec: DetectorSpec, erasing: ErasingArm): Pick<Complete
     return {};
   }
   const d = DETECTOR_DEFAULTS;
-  const sh = v.number(spec.sh ?? d.sh, 'sh', { min: 0, max: 1, minExclusive: true });
-  const sl = v.number(spec.sl ?? d.sl, 'sl', { min: 0, minExclusive: true });
-  v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
-  return {
-    p: v.number(spec.p ?? d.p, 'p', { min: 0, max: 1, minExclusive: true }),
-    sl,
-    sh,
-    r1: v.number(spec.r1 ?? d.r1, 'r1', { min: 0, max: 1, minExclusive: true }),
-  };
+  return { p: v.number(spec.p ?? d.p, 'p', { min: 0, max: 1, minExclusive: true }), ...completeEraserGeometry(v, spec, d) };
 }
 
 function completeSchedule(spec: DetectorSpec): Pick<CompleteDetectorSpec, 'epochs' | 'schedule' | 'gamma'> {
   const epochs = v.integer(spec.epochs ?? DETECTOR_DEFAULTS.epochs, 'epochs', { min: 1 });
-  const schedule = spec.schedule ?? defaultDetectorSchedule(epochs);
-  if (!Array.isArray(schedule)) v.fail('schedule', 'a list of epochs', schedule);
-  schedule.forEach((e, i) => v.integer(e, `schedule[${i}]`, { min: 0 }));
-  return { epochs, schedule: [...schedule], gamma: v.number(spec.gamma ?? DETECTOR_DEFAULTS.gamma, 'gamma', { min: 0, minExclusive: true }) };
+  return { epochs, schedule: completeScheduleList(v, spec.schedule ?? defaultDetectorSchedule(epochs)), gamma: v.number(spec.gamma ?? DETECTOR_DEFAULTS.gamma, 'gamma', { min: 0, minExclusive: true }) };
 }
 
 function completeOptimiser(spec: DetectorSpec): Pick<CompleteDetectorSpec, 'lr' | 'momentum' | 'weightDecay' | 'nesterov' | 'trainBatch'> {
   const d = DETECTOR_DEFAULTS;
-  const momentum = v.number(spec.momentum ?? d.momentum, 'momentum', { min: 0, max: 1, maxExclusive: true });
-  const nesterov = v.boolean(spec.nesterov ?? d.nesterov, 'nesterov');
-  if (nesterov && momentum === 0) v.reject('nesterov', 'requires momentum > 0');
   return {
-    lr: v.number(spec.lr ?? d.lr, 'lr', { min: 0, minExclusive: true }),
-    momentum,
-    weightDecay: v.number(spec.weightDecay ?? d.weightDecay, 'weightDecay', { min: 0, max: 1 }),
-    nesterov,
+    ...completeSgd(v, spec, d),
     trainBatch: v.integer(spec.trainBatch ?? d.trainBatch, 'trainBatch', { min: 1 }),
   };
 }

@@ -9,7 +9,7 @@ import type { tfl } from '../../tf/tf.js';
 import { lineChart, sideBySide } from '../charts.js';
 import { decodeCheckpointFile, encodeCheckpointFile, readCheckpointBytes, type CheckpointFormat, type NamedArray } from '../checkpoint.js';
 import { loggerTable, writeHistory, type HistoryFiles } from '../history.js';
-import { writeWeights } from '../model-state.js';
+import { withWeights } from '../model-state.js';
 import type { CompleteDetectorRuntime, CompleteDetectorSpec } from './detector-spec.js';
 
 /** Figures of one epoch. Losses are means over the pass's images; AP values in [0, 1]. */
@@ -96,14 +96,7 @@ export function buildDetectorOf(spec: CompleteDetectorSpec, model: DetectorModel
 
 /** The detector of a checkpoint with its weights (`file` names it in errors). */
 export function detectorFromCheckpoint(state: DetectorCheckpointState, file: string): tfl.LayersModel {
-  const model = buildDetectorOf(state.spec, state.model);
-  try {
-    writeWeights(model, state.weights, file);
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  return model;
+  return withWeights(buildDetectorOf(state.spec, state.model), state.weights, file);
 }
 
 const LOG_COLUMNS = ['Learning Rate', 'Train Loss', 'Valid Loss', 'Valid AP', 'Valid AP50', 'Valid VOC07 AP50'];
