@@ -3,7 +3,7 @@
  * row per run and occlusion level), `summary.csv` (mean and std over seeds), `results.md` (COCO AP,
  * AP50 and VOC07 AP50 per arm, mean ± std, on the clean and the occluded test scenes, beside the
  * paper's claim), `results.{svg,png}` (precision-recall curves at IoU 0.5 per arm, averaged over
- * seeds) and `occlusion.{csv,md,svg,png}` (AP50 and COCO AP vs occlusion level).
+ * seeds, mean over classes) and `occlusion.{csv,md,svg,png}` (AP50 and COCO AP vs occlusion level).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -96,7 +96,7 @@ export function prCurves(summaries: readonly DetectionSummary[], levels: readonl
     const mine = summaries.filter((s) => s.level === level && s.precision50.length > 0);
     const rows: ChartRow[] = (mine[0]?.precision50 ?? []).map((_, r) => ({ recall: r / 100, ...Object.fromEntries(mine.map((s) => [s.arm.label, s.precision50[r]])) }));
     const heading = level === 0 ? 'Clean test scenes' : `Occluded test scenes (${level * 100} % of the area)`;
-    return lineChart({ rows, x: 'recall', series: mine.map((s) => s.arm.label), title: heading, yTitle: 'precision (IoU 0.5, mean over classes and seeds)', points: false });
+    return lineChart({ rows, x: 'recall', series: mine.map((s) => s.arm.label), title: heading, yTitle: 'precision at IoU 0.5', points: false });
   });
   return sideBySide(panels, title);
 }
