@@ -12,6 +12,7 @@ import { register as registerOcclusion } from './commands/occlusion.js';
 import { register as registerPreview } from './commands/preview.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerTrain } from './commands/train.js';
+import { register as registerTrainDetector } from './commands/train-detector.js';
 import { register as registerWorker } from './commands/worker.js';
 import { errorLine } from './error-line.js';
 import { packageVersion } from './version.js';
@@ -27,6 +28,7 @@ program.hook('preAction', (_program, command) => {
 });
 
 registerTrain(program);
+registerTrainDetector(program);
 registerExport(program);
 registerDemo(program);
 registerPreview(program);

@@ -18,8 +18,9 @@ export type RunField = keyof RunSpec | keyof RunRuntime;
 /** A commander value parser (variadic ones receive the values so far). */
 type Parser = (value: string, previous: unknown) => unknown;
 
-interface FlagDefinition {
-  readonly field: RunField;
+/** One flag: the field it sets, commander's flags, help text, parser and choices. */
+export interface FlagDefinition {
+  readonly field: RunField | (string & {});
   /** Commander flags, e.g. `--lr <rate>`. */
   readonly flags: string;
   readonly description: string;
@@ -83,16 +84,16 @@ const ALIASES: ReadonlyArray<[string, RunField]> = [
   ['--manualSeed <n>', 'seed'],
 ];
 
-function definition(field: RunField): FlagDefinition {
-  const found = RUN_FLAGS.find((f) => f.field === field);
+function definition(field: string, table: readonly FlagDefinition[]): FlagDefinition {
+  const found = table.find((f) => f.field === field);
   if (!found) throw new Error(`no flag for run field ${field}`);
   return found;
 }
 
-/** Add the flags of `fields` (and their aliases) to a command. */
-export function addRunFlags(cmd: Command, fields: readonly RunField[]): Command {
+/** Add the flags of `fields` (and their aliases) to a command, from `table` (default: the classifier run's flags). */
+export function addRunFlags(cmd: Command, fields: readonly string[], table: readonly FlagDefinition[] = RUN_FLAGS): Command {
   for (const field of fields) {
-    const def = definition(field);
+    const def = definition(field, table);
     const option = new Option(def.flags, def.description);
     if (def.parse) option.argParser(def.parse);
     if (def.choices) option.choices(def.choices);
@@ -105,17 +106,17 @@ export function addRunFlags(cmd: Command, fields: readonly RunField[]): Command 
 }
 
 /** The field a parsed option sets (its attribute name, or an alias's field). */
-function fieldOfAttribute(attribute: string): RunField | undefined {
+function fieldOfAttribute(attribute: string, table: readonly FlagDefinition[] = RUN_FLAGS): string | undefined {
   for (const [flags, field] of ALIASES) if (new Option(flags).attributeName() === attribute) return field;
-  return RUN_FLAGS.find((f) => new Option(f.flags).attributeName() === attribute)?.field;
+  return table.find((f) => new Option(f.flags).attributeName() === attribute)?.field;
 }
 
-/** The values of `fields` given on the command line (flags left out stay unset). */
-export function givenRunFields(cmd: Command, fields: readonly RunField[]): Record<string, unknown> {
+/** The values of `fields` given on the command line (flags left out stay unset); `table` as given to {@link addRunFlags}. */
+export function givenRunFields(cmd: Command, fields: readonly string[], table: readonly FlagDefinition[] = RUN_FLAGS): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const option of cmd.options) {
     const attribute = option.attributeName();
-    const field = fieldOfAttribute(attribute);
+    const field = fieldOfAttribute(attribute, table);
     if (field && fields.includes(field) && cmd.getOptionValueSource(attribute) === 'cli') values[field] = cmd.getOptionValue(attribute);
   }
   return values;

@@ -9,7 +9,7 @@ import type { Dataset } from './dataset.js';
  * const train = await loadDataset('./my-images');
  * const pipeline = defaultPipeline('./my-images', 'train', { normalize: channelStats(train) });
  */
-export function channelStats(dataset: Dataset): { mean: number[]; std: number[] } {
+export function channelStats(dataset: Pick<Dataset, 'images' | 'channels'>): { mean: number[]; std: number[] } {
   const C = dataset.channels;
   const sum = new Float64Array(C);
   const squares = new Float64Array(C);

@@ -13,7 +13,7 @@ import { writeOcclusionFigure, type OcclusionSettings } from './fig3.js';
 import { buildGrid, type ExperimentGrid, type ExperimentName } from './grids.js';
 import type { ModelChoice } from './models.js';
 import { summarizeGrid, writeGridReport, type GridReportFiles, type RunSummary } from './report.js';
-import { runGrid, type GridEvent, type RunRecord } from './runner.js';
+import { runGrid, type GridEntry, type GridEvent, type RunOutcome, type RunRecord } from './runner.js';
 import { trainExecutor, type GridBudget } from './train-executor.js';
 
 /** Options of {@link runExperiment}. */
@@ -48,16 +48,18 @@ function minutes(seconds: number): string {
   return seconds < 90 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`;
 }
 
-/** A console line for a grid event. */
-export function describeEvent(event: GridEvent): string {
+/** What a finished classifier run scored. */
+const errorText = (o: RunOutcome) => `test error ${o.finalError.toFixed(2)}% (best ${o.bestError.toFixed(2)}%)`;
+
+/** A console line for a grid event; `outcome` says what a finished run scored (default: a classifier's test error). */
+export function describeEvent<R extends GridEntry, S, O>(event: GridEvent<R, S, O>, outcome: (o: O) => string = errorText as unknown as (o: O) => string): string {
   const at = `[${event.index + 1}/${event.total}]`;
   if (event.type === 'skip') return `${at} ${event.record.id} seed ${event.record.seed}: finished earlier, skipped`;
   if (event.type === 'start') {
     const eta = event.etaSeconds === null ? '' : ` (grid ETA ${minutes(event.etaSeconds)})`;
     return `${at} ${event.run.id} seed ${event.seed}: training${eta}`;
   }
-  const o = event.record.outcome;
-  return `${at} ${event.record.id} seed ${event.record.seed}: test error ${o.finalError.toFixed(2)}% (best ${o.bestError.toFixed(2)}%) in ${minutes(event.record.seconds)}`;
+  return `${at} ${event.record.id} seed ${event.record.seed}: ${outcome(event.record.outcome)} in ${minutes(event.record.seconds)}`;
 }
 
 /** An experiment's grid and budget, checked, ready to train or submit. */

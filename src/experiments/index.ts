@@ -7,3 +7,6 @@ export { TABLE1, ABLATIONS, table1Figure, ablationFigure, type PaperFigure } fro
 export { writeOcclusionReport, type OcclusionFiles } from './occlusion-report.js';
 export { runDemo, robustnessVerdict, DEMO_BUDGET, type DemoOptions, type DemoResult } from './demo.js';
 export * from './queue/index.js';
+export * from './detection-grid.js';
+export * from './detection-report.js';
+export * from './detection-experiment.js';

@@ -44,11 +44,19 @@ export function occlusionTable(points: readonly OcclusionPoint[]): Table {
   };
 }
 
-/** Test error vs occlusion level, one line per model, ± std rules where points aggregate seeds. */
-export function occlusionChart(points: readonly OcclusionPoint[], title: string): TopLevelSpec {
-  const values = points.map((p) => ({ ...p, low: p.error - (p.std ?? 0), high: p.error + (p.std ?? 0) }));
+/** A value at one occlusion level, with its spread over seeds. */
+export interface LevelPoint {
+  readonly model: string;
+  readonly level: number;
+  readonly value: number;
+  readonly std?: number | null;
+}
+
+/** A measure vs occlusion level, one line per model, ± std rules where points aggregate seeds. */
+export function levelChart(points: readonly LevelPoint[], title: string, yTitle: string): TopLevelSpec {
+  const values = points.map((p) => ({ ...p, low: p.value - (p.std ?? 0), high: p.value + (p.std ?? 0) }));
   const x = { field: 'level', type: 'quantitative', title: 'occlusion level (fraction of image area)' };
-  const color = { field: 'model', type: 'nominal', title: null, sort: modelsOf(points) };
+  const color = { field: 'model', type: 'nominal', title: null, sort: [...new Set(points.map((p) => p.model))] };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -56,10 +64,15 @@ export function occlusionChart(points: readonly OcclusionPoint[], title: string)
     height: 240,
     data: { values },
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'error', type: 'quantitative', title: 'test error (%)', scale: { zero: false } }, color } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } }, color } },
       { mark: 'rule', encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
     ],
   } as TopLevelSpec;
+}
+
+/** Test error vs occlusion level, one line per model, ± std rules where points aggregate seeds. */
+export function occlusionChart(points: readonly OcclusionPoint[], title: string): TopLevelSpec {
+  return levelChart(points.map((p) => ({ model: p.model, level: p.level, value: p.error, std: p.std })), title, 'test error (%)');
 }
 
 /** Write `<base>.csv`, `<base>.md` and `<base>.{svg,png}` (base = `outDir/occlusion`). */

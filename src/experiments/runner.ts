@@ -3,7 +3,8 @@
  * directory `<out>/runs/<id>/seed-<seed>`; when it finishes, `result.json` is written atomically
  * there. On a rerun, finished runs are skipped (after checking they computed the same spec: its hash
  * is the run's id; how they ran, threads or backend, does not matter) and an interrupted run is
- * resumed by the executor from its checkpoint.
+ * resumed by the executor from its checkpoint. Typed by the kind of run (a classifier's by default,
+ * a detector's for the detection experiment): the grid's runs, their specs and their outcomes.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,40 +25,67 @@ export interface RunOutcome {
 }
 
 /** The record kept in `result.json` of a finished run. */
-export interface RunRecord {
+export interface RunRecord<S = CompleteSpec, O = RunOutcome> {
   readonly id: string;
   readonly seed: number;
   /** Hash of the complete spec (compared on rerun). */
   readonly runId: string;
   /** What the run computed. */
-  readonly spec: CompleteSpec;
-  readonly outcome: RunOutcome;
+  readonly spec: S;
+  readonly outcome: O;
   readonly seconds: number;
   readonly finishedAt: string;
 }
 
-/** Trains one run; the runner owns bookkeeping, the executor owns training. */
-export interface GridExecutor {
-  /** The complete spec of a run; a finished run is reused only if its spec is the same. */
-  describe(run: GridRun, seed: number): CompleteSpec;
-  /** Train (or resume, if `dir` holds a checkpoint) and report the outcome. */
-  execute(run: GridRun, seed: number, dir: string): Promise<RunOutcome>;
+/** A run of some grid: what the runner needs of it. */
+export interface GridEntry {
+  /** Unique, filesystem-safe id. */
+  readonly id: string;
 }
 
+/** Trains one run; the runner owns bookkeeping, the executor owns training. */
+export interface GridExecutor<R extends GridEntry = GridRun, S = CompleteSpec, O = RunOutcome> {
+  /** The complete spec of a run; a finished run is reused only if its spec is the same. */
+  describe(run: R, seed: number): S;
+  /** Train (or resume, if `dir` holds a checkpoint) and report the outcome. */
+  execute(run: R, seed: number, dir: string): Promise<O>;
+}
+
+/** A field in which two specs differ, with its value in each. */
+export interface SpecDifference {
+  readonly field: string;
+  readonly then: unknown;
+  readonly now: unknown;
+}
+
+/** How specs are told apart: the hash that is a run's id, and the fields two specs differ in. */
+export interface SpecIdentity<S> {
+  hash(spec: S): string;
+  differences(then: S, now: S): readonly SpecDifference[];
+}
+
+/** The classifier run spec's identity (the default of {@link runGrid}). */
+export const RUN_SPEC_IDENTITY: SpecIdentity<CompleteSpec> = {
+  hash: specHash,
+  differences: (then, now) => specDifferences(then, now).map((field) => ({ field, then: then[field], now: now[field] })),
+};
+
 /** Progress of a grid, reported before and after each run. */
-export type GridEvent =
-  | { readonly type: 'skip'; readonly index: number; readonly total: number; readonly record: RunRecord }
-  | { readonly type: 'start'; readonly index: number; readonly total: number; readonly run: GridRun; readonly seed: number; readonly etaSeconds: number | null }
-  | { readonly type: 'done'; readonly index: number; readonly total: number; readonly record: RunRecord };
+export type GridEvent<R extends GridEntry = GridRun, S = CompleteSpec, O = RunOutcome> =
+  | { readonly type: 'skip'; readonly index: number; readonly total: number; readonly record: RunRecord<S, O> }
+  | { readonly type: 'start'; readonly index: number; readonly total: number; readonly run: R; readonly seed: number; readonly etaSeconds: number | null }
+  | { readonly type: 'done'; readonly index: number; readonly total: number; readonly record: RunRecord<S, O> };
 
 /** Options of {@link runGrid}. */
-export interface RunGridOptions {
-  readonly runs: readonly GridRun[];
+export interface RunGridOptions<R extends GridEntry = GridRun, S = CompleteSpec, O = RunOutcome> {
+  readonly runs: readonly R[];
   readonly seeds: readonly number[];
   /** Results directory. */
   readonly outDir: string;
-  readonly executor: GridExecutor;
-  readonly onEvent?: (event: GridEvent) => void;
+  readonly executor: GridExecutor<R, S, O>;
+  /** How the specs are hashed and compared (default {@link RUN_SPEC_IDENTITY}; required for other specs). */
+  readonly identity?: SpecIdentity<S>;
+  readonly onEvent?: (event: GridEvent<R, S, O>) => void;
 }
 
 /** Directory of one run of the grid. */
@@ -66,7 +94,7 @@ export function runDirectory(outDir: string, runId: string, seed: number): strin
 }
 
 /** Read a finished run's record, or null when the run has not finished. */
-export async function readRecord(dir: string): Promise<RunRecord | null> {
+export async function readRecord<S = CompleteSpec, O = RunOutcome>(dir: string): Promise<RunRecord<S, O> | null> {
   const file = path.join(dir, 'result.json');
   let text: string;
   try {
@@ -76,18 +104,18 @@ export async function readRecord(dir: string): Promise<RunRecord | null> {
     throw error;
   }
   try {
-    return JSON.parse(text) as RunRecord;
+    return JSON.parse(text) as RunRecord<S, O>;
   } catch {
     throw new Error(`${file} is not valid JSON; delete it to retrain that run`);
   }
 }
 
-function checkSameSpec(record: RunRecord, spec: CompleteSpec, dir: string): void {
+function checkSameSpec<S, O>(record: RunRecord<S, O>, spec: S, dir: string, identity: SpecIdentity<S>): void {
   if (record.spec === undefined || record.runId === undefined) {
     throw new Error(`${dir} holds a finished run recorded by an earlier version (no run spec); delete that run folder to retrain it`);
   }
-  if (record.runId !== specHash(spec)) {
-    const fields = specDifferences(record.spec, spec).map((f) => `${f}: ${JSON.stringify(record.spec[f])} then, ${JSON.stringify(spec[f])} now`);
+  if (record.runId !== identity.hash(spec)) {
+    const fields = identity.differences(record.spec, spec).map((d) => `${d.field}: ${JSON.stringify(d.then)} then, ${JSON.stringify(d.now)} now`);
     throw new Error(
       `${dir} holds a finished run of another spec (${fields.join('; ')}); use another results folder or delete that run to retrain it`,
     );
@@ -104,17 +132,18 @@ export function checkSeeds(seeds: readonly number[]): void {
 }
 
 /** Run every (run, seed) of the grid in order, skipping finished ones. Returns all records. */
-export async function runGrid(options: RunGridOptions): Promise<RunRecord[]> {
+export async function runGrid<R extends GridEntry = GridRun, S = CompleteSpec, O = RunOutcome>(options: RunGridOptions<R, S, O>): Promise<RunRecord<S, O>[]> {
   checkSeeds(options.seeds);
+  const identity = options.identity ?? (RUN_SPEC_IDENTITY as unknown as SpecIdentity<S>);
   const jobs = options.runs.flatMap((run) => options.seeds.map((seed) => ({ run, seed })));
-  const records: RunRecord[] = [];
+  const records: RunRecord<S, O>[] = [];
   const trainedSeconds: number[] = [];
   for (const [index, { run, seed }] of jobs.entries()) {
     const dir = runDirectory(options.outDir, run.id, seed);
     const spec = options.executor.describe(run, seed);
-    const existing = await readRecord(dir);
+    const existing = await readRecord<S, O>(dir);
     if (existing) {
-      checkSameSpec(existing, spec, dir);
+      checkSameSpec(existing, spec, dir, identity);
       records.push(existing);
       options.onEvent?.({ type: 'skip', index, total: jobs.length, record: existing });
       continue;
@@ -127,7 +156,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunRecord[]> {
     const outcome = await options.executor.execute(run, seed, dir);
     const seconds = (Date.now() - started) / 1000;
     trainedSeconds.push(seconds);
-    const record: RunRecord = { id: run.id, seed, runId: specHash(spec), spec, outcome, seconds, finishedAt: new Date().toISOString() };
+    const record: RunRecord<S, O> = { id: run.id, seed, runId: identity.hash(spec), spec, outcome, seconds, finishedAt: new Date().toISOString() };
     await writeFileAtomic(path.join(dir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
     records.push(record);
     options.onEvent?.({ type: 'done', index, total: jobs.length, record });

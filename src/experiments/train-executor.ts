@@ -55,7 +55,8 @@ export function runSpec(run: GridRun, seed: number, budget: GridBudget): RunSpec
   };
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether `file` exists (a run folder's checkpoint, before resuming it). */
+export async function exists(file: string): Promise<boolean> {
   try {
     await access(file);
     return true;

@@ -95,11 +95,29 @@ export class LayerFactory {
   /** Global average pooling then a linear layer with PyTorch's default initialisation. */
   classifier(x: Node, numClasses: number): Node {
     const pooled = apply(tfl.layers.globalAveragePooling2d({ name: 'pool' }), x);
-    const fanIn = pooled.shape[1] as number;
-    const bound = 1 / Math.sqrt(fanIn);
-    const uniform = () => tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.weightSeeds.nextUint32() });
-    const fc = tfl.layers.dense({ units: numClasses, kernelInitializer: uniform(), biasInitializer: uniform(), name: 'fc' });
+    const fc = tfl.layers.dense({ units: numClasses, kernelInitializer: this.uniform(pooled.shape[1] as number), biasInitializer: this.uniform(pooled.shape[1] as number), name: 'fc' });
     return apply(fc, pooled);
+  }
+
+  /**
+   * 1x1 convolution with bias, as a linear layer per pixel: weights uniform(+-1 / sqrt(inChannels)),
+   * bias the constant `bias` (a prediction head's prior).
+   */
+  pointwise(x: Node, filters: number, bias: number, name: string): Node {
+    const conv = tfl.layers.conv2d({
+      filters,
+      kernelSize: 1,
+      kernelInitializer: this.uniform(x.shape[3] as number),
+      biasInitializer: tfl.initializers.constant({ value: bias }),
+      name,
+    });
+    return apply(conv, x);
+  }
+
+  /** PyTorch's default linear initialiser for `fanIn` inputs, seeded from the weight stream. */
+  private uniform(fanIn: number) {
+    const bound = 1 / Math.sqrt(fanIn);
+    return tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed: this.weightSeeds.nextUint32() });
   }
 }
 

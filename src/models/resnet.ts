@@ -30,6 +30,13 @@ export function projection(f: LayerFactory, x: Node, filters: number, stride: nu
   return f.bn(f.conv(x, { filters, kernel: 1, stride, name: `${name}_proj` }), `${name}_proj_bn`);
 }
 
+/** One residual block: branch plus shortcut, then ReLU (layers named `<name>_…`). */
+export function resnetBlock(f: LayerFactory, x: Node, planes: number, stride: number, bottleneck: boolean, name: string): Node {
+  const branch = residual(f, x, planes, stride, bottleneck, name);
+  const shortcut = projection(f, x, planes * (bottleneck ? 4 : 1), stride, name);
+  return f.relu(f.add(branch, shortcut, `${name}_add`), `${name}_out`);
+}
+
 /** Features of a CIFAR ResNet (everything before the classifier). */
 export function resnetFeatures(f: LayerFactory, input: Node, spec: ResolvedSpec): Node {
   const n = (spec.depth - 2) / 6;
@@ -39,9 +46,7 @@ export function resnetFeatures(f: LayerFactory, input: Node, spec: ResolvedSpec)
     for (let b = 0; b < n; b++) {
       const name = `s${s + 1}b${b}`;
       const st = b === 0 ? stride : 1;
-      const branch = residual(f, x, planes, st, bottleneck, name);
-      const shortcut = projection(f, x, planes * (bottleneck ? 4 : 1), st, name);
-      x = f.relu(f.add(branch, shortcut, `${name}_add`), `${name}_out`);
+      x = resnetBlock(f, x, planes, st, bottleneck, name);
     }
   });
   return x;

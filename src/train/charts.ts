@@ -22,6 +22,8 @@ export interface LineChartOptions {
   readonly yTitle?: string;
   /** The x values are integers (epochs, counts): whole-number ticks only. */
   readonly integerX?: boolean;
+  /** Mark each value with a point (default true; false for dense curves). */
+  readonly points?: boolean;
   readonly width?: number;
   readonly height?: number;
 }
@@ -35,7 +37,7 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
     height: options.height ?? 240,
     data: { values: options.rows.map((row) => ({ ...row })) },
     transform: [{ fold: [...options.series], as: ['series', 'value'] }],
-    mark: { type: 'line', point: true },
+    mark: { type: 'line', point: options.points ?? true },
     encoding: {
       x: {
         field: options.x,

@@ -9,20 +9,31 @@ import { buildModel } from '../models/index.js';
 import { tf, tfl } from '../tf/tf.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { portableArtifacts } from './portable-model.js';
-import type { CheckpointState } from './checkpoint.js';
-import { writeWeights } from './model-state.js';
+import { checkpointFormatOf, decodeCheckpoint, readCheckpointBytes, type CheckpointState } from './checkpoint.js';
+import { decodeDetectorCheckpoint, detectorFromCheckpoint, DETECTOR_CHECKPOINT } from './detection/detector-state.js';
+import { withWeights } from './model-state.js';
 import { modelSpecOf } from './run-spec.js';
 
 /** The model of a checkpoint, weights loaded (`file` names it in errors). */
 export function modelFromCheckpoint(state: CheckpointState, file: string): tfl.LayersModel {
-  const model = buildModel(modelSpecOf(state.spec, state.model.numClasses, state.model.inputShape));
-  try {
-    writeWeights(model, state.weights, file);
-  } catch (error) {
-    model.dispose();
-    throw error;
+  return withWeights(buildModel(modelSpecOf(state.spec, state.model.numClasses, state.model.inputShape)), state.weights, file);
+}
+
+/**
+ * The model of a checkpoint file of either trainer, weights loaded, and a line describing it: a
+ * classifier's (output: logits) or the detector's (output: see `buildCenterNet`, boxes with
+ * `decodeCenterNet`). The caller disposes the model.
+ */
+export async function modelOfCheckpointFile(file: string): Promise<{ model: tfl.LayersModel; description: string }> {
+  const bytes = await readCheckpointBytes(file);
+  if (checkpointFormatOf(bytes, file) === DETECTOR_CHECKPOINT.name) {
+    const state = decodeDetectorCheckpoint(bytes, file);
+    const last = state.history.at(-1);
+    const scores = last ? `, test AP ${last.testAp.toFixed(4)}, AP50 ${last.testAp50.toFixed(4)}` : '';
+    return { model: detectorFromCheckpoint(state, file), description: `detector, epoch ${state.epoch}${scores}; decode its output with decodeCenterNet(values, shape, ${state.model.numClasses})` };
   }
-  return model;
+  const state = decodeCheckpoint(bytes, file);
+  return { model: modelFromCheckpoint(state, file), description: `epoch ${state.epoch}, best acc ${state.bestAcc.toFixed(2)}` };
 }
 
 /** Files written by {@link exportLayersModel}. */

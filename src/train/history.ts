@@ -5,6 +5,7 @@
  * an uninterrupted run's.
  */
 import { writeFileAtomic } from './atomic-write.js';
+import type { TopLevelSpec } from 'vega-lite';
 import { lineChart, sideBySide, writeChart } from './charts.js';
 
 /** Results of one epoch. Accuracies in percent. */
@@ -26,15 +27,19 @@ export interface EpochRecord {
 
 const LOG_COLUMNS = ['Learning Rate', 'Train Loss', 'Valid Loss', 'Train Acc.', 'Valid Acc.'];
 
-/** `log.txt` content in the seed's Logger format (tab after every field, six decimals). */
-export function formatLog(history: readonly EpochRecord[]): string {
+/** A table in the seed's Logger format: a header line, then one line of numbers per row (tab after every field, six decimals). */
+export function loggerTable(columns: readonly string[], rows: readonly (readonly number[])[]): string {
   const row = (values: readonly string[]) => values.map((v) => `${v}\t`).join('') + '\n';
-  const lines = history.map((r) => row([r.lr, r.trainLoss, r.testLoss, r.trainTop1, r.testTop1].map((v) => v.toFixed(6))));
-  return row(LOG_COLUMNS) + lines.join('');
+  return row(columns) + rows.map((values) => row(values.map((v) => v.toFixed(6)))).join('');
+}
+
+/** `log.txt` content in the seed's Logger format. */
+export function formatLog(history: readonly EpochRecord[]): string {
+  return loggerTable(LOG_COLUMNS, history.map((r) => [r.lr, r.trainLoss, r.testLoss, r.trainTop1, r.testTop1]));
 }
 
 /** `metrics.jsonl` content: one JSON object per epoch. */
-export function formatMetrics(history: readonly EpochRecord[]): string {
+export function formatMetrics(history: readonly object[]): string {
   return history.map((r) => JSON.stringify(r) + '\n').join('');
 }
 
@@ -57,13 +62,21 @@ export function curvesChart(history: readonly EpochRecord[], title?: string) {
   );
 }
 
-/** Rewrite the log, the metrics and the curves plot (`.svg` and `.png`) from `history`. */
-export async function writeHistoryFiles(
-  files: { readonly log: string; readonly metrics: string; readonly curves: string },
-  history: readonly EpochRecord[],
-  title?: string,
-): Promise<void> {
-  await writeFileAtomic(files.log, formatLog(history));
+/** Where a run's history goes. */
+export interface HistoryFiles {
+  readonly log: string;
+  readonly metrics: string;
+  readonly curves: string;
+}
+
+/** Rewrite a run's log, metrics and curves plot (`.svg` and `.png`), each atomically. */
+export async function writeHistory(files: HistoryFiles, log: string, history: readonly object[], curves: TopLevelSpec): Promise<void> {
+  await writeFileAtomic(files.log, log);
   await writeFileAtomic(files.metrics, formatMetrics(history));
-  await writeChart(curvesChart(history, title), files.curves);
+  await writeChart(curves, files.curves);
+}
+
+/** Rewrite the log, the metrics and the curves plot (`.svg` and `.png`) from `history`. */
+export async function writeHistoryFiles(files: HistoryFiles, history: readonly EpochRecord[], title?: string): Promise<void> {
+  await writeHistory(files, formatLog(history), history, curvesChart(history, title));
 }

@@ -32,6 +32,17 @@ export function writeWeights(model: tfl.LayersModel, arrays: readonly NamedArray
   tf.dispose(tensors);
 }
 
+/** `model` with the arrays of {@link readWeights} loaded; disposed, and the error rethrown, when they do not fit. */
+export function withWeights(model: tfl.LayersModel, arrays: readonly NamedArray[], source: string): tfl.LayersModel {
+  try {
+    writeWeights(model, arrays, source);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
 function dropoutLayers(model: tfl.LayersModel): SeededDropout[] {
   return model.layers.filter((layer): layer is SeededDropout => layer instanceof SeededDropout);
 }

@@ -14,16 +14,29 @@ export interface PassStatus {
   readonly done: number;
   readonly total: number;
   readonly loss: number;
-  readonly top1: number;
-  readonly top5: number;
+  /** A classifier's accuracies, shown after the loss. */
+  readonly top1?: number;
+  readonly top5?: number;
+  /** Figures shown after the loss instead of top-1 and top-5 (name → value), e.g. a detector's loss terms. */
+  readonly figures?: Readonly<Record<string, number>>;
   readonly dataTime: number;
   readonly batchTime: number;
+}
+
+/** Figures a pass shows by default: a classifier's. */
+const ACCURACY_FIGURES = ['top1', 'top5'] as const;
+
+/** The figures of a status to show, by name (accuracies with two decimals, other figures with four). */
+function figuresOf(s: PassStatus): Record<string, string> {
+  if (s.figures) return Object.fromEntries(Object.entries(s.figures).map(([name, value]) => [name, fmt(value)]));
+  return Object.fromEntries(ACCURACY_FIGURES.map((name) => [name, fmt(s[name] ?? 0, 2)]));
 }
 
 /** Receives training events and shows them. */
 export interface ProgressReporter {
   epochStart(epoch: number, epochs: number, lr: number): void;
-  passStart(name: 'train' | 'test', total: number, done?: number): void;
+  /** A pass starts; `figures` names what its statuses show after the loss (default top1, top5). */
+  passStart(name: 'train' | 'test', total: number, done?: number, figures?: readonly string[]): void;
   passUpdate(status: PassStatus): void;
   passEnd(status: PassStatus): void;
   /** A line for the user (stderr in json mode, so stdout stays machine-readable). */
@@ -43,20 +56,20 @@ class TerminalReporter implements ProgressReporter {
     console.log(`\nEpoch: [${epoch} | ${epochs}] LR: ${lr.toFixed(6)}`);
   }
 
-  passStart(name: 'train' | 'test', total: number, done = 0): void {
+  passStart(name: 'train' | 'test', total: number, done = 0, figures: readonly string[] = ACCURACY_FIGURES): void {
     this.name = name;
     if (!this.tty) return;
     this.bar = new SingleBar({
-      format: `${name.padEnd(5)} {bar} {value}/{total} | Data {data}s | Batch {bt}s | ETA {eta_formatted} | Loss {loss} | top1 {top1} | top5 {top5}`,
+      format: `${name.padEnd(5)} {bar} {value}/{total} | Data {data}s | Batch {bt}s | ETA {eta_formatted} | Loss {loss}${figures.map((f) => ` | ${f} {${f}}`).join('')}`,
       barsize: 20,
       hideCursor: true,
       etaBuffer: 20,
     });
-    this.bar.start(total, done, { data: fmt(0, 3), bt: fmt(0, 3), loss: fmt(0), top1: fmt(0, 2), top5: fmt(0, 2) });
+    this.bar.start(total, done, { data: fmt(0, 3), bt: fmt(0, 3), loss: fmt(0), ...Object.fromEntries(figures.map((f) => [f, fmt(0)])) });
   }
 
   passUpdate(s: PassStatus): void {
-    this.bar?.update(s.done, { data: fmt(s.dataTime, 3), bt: fmt(s.batchTime, 3), loss: fmt(s.loss), top1: fmt(s.top1, 2), top5: fmt(s.top5, 2) });
+    this.bar?.update(s.done, { data: fmt(s.dataTime, 3), bt: fmt(s.batchTime, 3), loss: fmt(s.loss), ...figuresOf(s) });
   }
 
   passEnd(s: PassStatus): void {
@@ -66,9 +79,8 @@ class TerminalReporter implements ProgressReporter {
       this.bar = null;
       return;
     }
-    console.log(
-      `${this.name.padEnd(5)} ${s.done}/${s.total} | Data ${fmt(s.dataTime, 3)}s | Batch ${fmt(s.batchTime, 3)}s | Loss ${fmt(s.loss)} | top1 ${fmt(s.top1, 2)} | top5 ${fmt(s.top5, 2)}`,
-    );
+    const figures = Object.entries(figuresOf(s)).map(([name, value]) => ` | ${name} ${value}`).join('');
+    console.log(`${this.name.padEnd(5)} ${s.done}/${s.total} | Data ${fmt(s.dataTime, 3)}s | Batch ${fmt(s.batchTime, 3)}s | Loss ${fmt(s.loss)}${figures}`);
   }
 
   message(text: string): void {

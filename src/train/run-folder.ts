@@ -55,8 +55,8 @@ export interface RunDescription {
   readonly adapter?: WebGpuAdapterReport;
 }
 
-/** Create the folder and record the description (config.json) and the seed (seed.txt). */
-export async function writeRunDescription(paths: RunPaths, description: RunDescription): Promise<void> {
+/** Create the folder and record the description (config.json) and the seed (seed.txt); a detector's run describes itself in its own shape. */
+export async function writeRunDescription(paths: RunPaths, description: { readonly spec: { readonly seed: number } }): Promise<void> {
   await mkdir(paths.dir, { recursive: true });
   await writeFileAtomic(paths.config, JSON.stringify(description, null, 2) + '\n');
   await writeFileAtomic(paths.seed, `${description.spec.seed}\n`);

@@ -8,13 +8,13 @@
  * scripts (cifar.py / fashionmnist.py), or the preset's values for the erasing options.
  * {@link completeSpec} makes every value explicit and validates it; errors name the field.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Fill } from '../core/erasing-options.js';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../core/presets.js';
-import { OptionError, Validator } from '../core/validate.js';
+import { Validator } from '../core/validate.js';
 import { builtinName } from '../data/load.js';
 import { ARCHITECTURES, resolveSpec, type Arch, type ModelSpec } from '../models/spec.js';
+import { completeEraserGeometry, completeScheduleList, completeSgd, differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from './spec-schema.js';
 
 /** The caller's choices for a run; unset = default. The model options are the registry's (`ModelSpec`; each applies to its architecture only). */
 export interface RunSpec extends Pick<ModelSpec, 'depth' | 'widenFactor' | 'cardinality' | 'baseWidth' | 'drop' | 'convDropout'> {
@@ -165,31 +165,15 @@ function completeErasing(spec: RunSpec): Pick<CompleteSpec, 'p' | 'preset' | 'sl
     return { p };
   }
   const name = preset ?? DEFAULT_PRESET;
-  const base = PRESETS[name];
-  const sh = v.number(spec.sh ?? base.sh, 'sh', { min: 0, max: 1, minExclusive: true });
-  const sl = v.number(spec.sl ?? base.sl, 'sl', { min: 0, minExclusive: base.sizeSampling !== 'per-side' });
-  v.check(sl <= sh, 'sl', `a number <= sh (${sh})`, sl);
+  const { sl, sh, r1 } = completeEraserGeometry(v, spec, PRESETS[name], name);
   if (spec.fill !== undefined) parseFill(spec.fill);
-  const fill = spec.fill !== undefined ? { fill: spec.fill } : {};
-  // Presets that draw each side on its own (keras) have no aspect ratio.
-  if (base.sizeSampling === 'per-side') {
-    if (spec.r1 !== undefined) v.reject('r1', `has no effect with preset ${name} (it draws height and width independently)`);
-    return { p, preset: name, sl, sh, ...fill };
-  }
-  const r1 = v.number(spec.r1 ?? base.r1, 'r1', { min: 0, minExclusive: true });
-  return { p, preset: name, sl, sh, r1, ...fill };
+  return { p, preset: name, sl, sh, ...(r1 !== undefined ? { r1 } : {}), ...(spec.fill !== undefined ? { fill: spec.fill } : {}) };
 }
 
 function completeOptimiser(spec: RunSpec): Pick<CompleteSpec, 'lr' | 'momentum' | 'weightDecay' | 'nesterov' | 'labelSmoothing' | 'gamma'> {
   const d = SPEC_DEFAULTS;
-  const momentum = v.number(spec.momentum ?? d.momentum, 'momentum', { min: 0, max: 1, maxExclusive: true });
-  const nesterov = v.boolean(spec.nesterov ?? d.nesterov, 'nesterov');
-  if (nesterov && momentum === 0) v.reject('nesterov', 'requires momentum > 0');
   return {
-    lr: v.number(spec.lr ?? d.lr, 'lr', { min: 0, minExclusive: true }),
-    momentum,
-    weightDecay: v.number(spec.weightDecay ?? d.weightDecay, 'weightDecay', { min: 0, max: 1 }),
-    nesterov,
+    ...completeSgd(v, spec, d),
     labelSmoothing: v.number(spec.labelSmoothing ?? d.labelSmoothing, 'labelSmoothing', { min: 0, max: 1, maxExclusive: true }),
     gamma: v.number(spec.gamma ?? d.gamma, 'gamma', { min: 0, minExclusive: true }),
   };
@@ -198,10 +182,7 @@ function completeOptimiser(spec: RunSpec): Pick<CompleteSpec, 'lr' | 'momentum' 
 function completeSchedule(spec: RunSpec): Pick<CompleteSpec, 'epochs' | 'startEpoch' | 'schedule'> {
   const epochs = v.integer(spec.epochs ?? SPEC_DEFAULTS.epochs, 'epochs', { min: 1 });
   const startEpoch = v.integer(spec.startEpoch ?? SPEC_DEFAULTS.startEpoch, 'startEpoch', { min: 0, max: epochs, maxExclusive: true });
-  const schedule = spec.schedule ?? [...SPEC_DEFAULTS.schedule];
-  if (!Array.isArray(schedule)) v.fail('schedule', 'a list of epochs', schedule);
-  schedule.forEach((e, i) => v.integer(e, `schedule[${i}]`, { min: 0 }));
-  return { epochs, startEpoch, schedule: [...schedule] };
+  return { epochs, startEpoch, schedule: completeScheduleList(v, spec.schedule ?? SPEC_DEFAULTS.schedule) };
 }
 
 function completeBatches(spec: RunSpec): Pick<CompleteSpec, 'trainBatch' | 'microBatch' | 'trainSubset' | 'testSubset'> {
@@ -213,18 +194,12 @@ function completeBatches(spec: RunSpec): Pick<CompleteSpec, 'trainBatch' | 'micr
   return { trainBatch, microBatch, ...subsets };
 }
 
-/** Reject fields a spec does not have (a typo in an API call or a job would otherwise be ignored). */
-function checkKnownFields(spec: RunSpec): void {
-  const unknown = Object.keys(spec).find((key) => !(SPEC_FIELDS as readonly string[]).includes(key));
-  if (unknown) v.reject(unknown, `is not a run option (known: ${SPEC_FIELDS.join(', ')})`);
-}
-
 /**
  * Every value of `spec` explicit and valid; throws an {@link OptionError} naming the first invalid
  * field. Idempotent: completing a complete spec returns an equal one.
  */
 export function completeSpec(spec: RunSpec): CompleteSpec {
-  checkKnownFields(spec);
+  rejectUnknownFields(RUN_SCHEMA, spec);
   if (spec.seed === undefined) v.reject('seed', 'is required: every random draw of the run flows from it');
   const arch = v.oneOf(spec.arch ?? SPEC_DEFAULTS.arch, 'arch', ARCHITECTURES);
   const noise = spec.noise === undefined ? 0 : v.number(spec.noise, 'noise', { min: 0, max: 1 });
@@ -242,32 +217,7 @@ export function completeSpec(spec: RunSpec): CompleteSpec {
     ...completeBatches(spec),
     seed: v.seed(spec.seed),
   };
-  return orderFields(complete);
-}
-
-/** The fields in {@link SPEC_FIELDS} order (stable config files and hashes). */
-function orderFields(spec: CompleteSpec): CompleteSpec {
-  const entries = SPEC_FIELDS.filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]]);
-  return Object.fromEntries(entries) as CompleteSpec;
-}
-
-/** Stable JSON: object keys sorted at every level. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : item,
-  );
-}
-
-/** The run's id: 16 hex digits of the SHA-256 of its complete spec. */
-export function specHash(spec: CompleteSpec): string {
-  return createHash('sha256').update(canonicalJson(completeSpec(spec))).digest('hex').slice(0, 16);
-}
-
-/** Fields in which two complete specs differ. */
-export function specDifferences(a: CompleteSpec, b: CompleteSpec): SpecField[] {
-  return SPEC_FIELDS.filter((f) => canonicalJson(a[f]) !== canonicalJson(b[f]));
+  return orderedFields(RUN_SCHEMA, complete);
 }
 
 /** A given value in the form a complete spec stores it. */
@@ -275,28 +225,22 @@ function normalisedGiven(field: SpecField, value: unknown): unknown {
   return field === 'dataset' && typeof value === 'string' ? canonicalDataset(value) : value;
 }
 
-/**
- * The one resume rule: a resumed run keeps the complete spec it started with. The caller may repeat
- * any of its values; `epochs` alone may change (to continue training further, or stop earlier, but
- * not before `completedEpochs`). Any other given value that differs is an error naming the field.
- */
+/** The classification run spec as a {@link SpecSchema}: its fields, completion and normalisation. */
+export const RUN_SCHEMA: SpecSchema<RunSpec, CompleteSpec> = { scope: 'run option', fields: SPEC_FIELDS, complete: completeSpec, normalise: normalisedGiven };
+
+/** The run's id: 16 hex digits of the SHA-256 of its complete spec. */
+export function specHash(spec: CompleteSpec): string {
+  return hashOfSpec(RUN_SCHEMA, spec);
+}
+
+/** Fields in which two complete specs differ. */
+export function specDifferences(a: CompleteSpec, b: CompleteSpec): SpecField[] {
+  return differingFields(RUN_SCHEMA, a, b);
+}
+
+/** The one resume rule (see {@link resumeSpec}) for classification runs. */
 export function resumedSpec(saved: CompleteSpec, given: RunSpec, completedEpochs: number): CompleteSpec {
-  checkKnownFields(given);
-  for (const field of SPEC_FIELDS) {
-    const value = given[field];
-    if (value === undefined || field === 'epochs') continue;
-    if (canonicalJson(normalisedGiven(field, value)) !== canonicalJson(saved[field])) {
-      throw new OptionError(
-        'run option',
-        field,
-        `the checkpoint's run has ${JSON.stringify(saved[field]) ?? 'none'}, given ${JSON.stringify(value)}; a resumed run keeps the settings it started with ` +
-          '(only epochs can change): start a new run in another folder to change it',
-      );
-    }
-  }
-  const epochs = given.epochs ?? saved.epochs;
-  v.integer(epochs, 'epochs', { min: Math.max(completedEpochs, 1) });
-  return completeSpec({ ...saved, epochs });
+  return resumeSpec(RUN_SCHEMA, saved, given, completedEpochs);
 }
 
 /** The model spec of a run for the data's classes and input shape. */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { buildModel, type ModelSpec } from '../../src/models/index.js';
+import { buildCenterNet, buildModel, type ModelSpec } from '../../src/models/index.js';
 import { tf, tfl } from '../../src/tf/tf.js';
 import { KerasRandomErasing, RandomErasingLayer } from '../../src/tf/random-erasing-layer.js';
 import { exportLayersModel, fileLoadHandler } from '../../src/train/export.js';
@@ -26,6 +26,11 @@ const SPECS: Record<string, ModelSpec> = {
   'resnet44 (bottleneck)': { arch: 'resnet', depth: 44, numClasses: 5, inputShape: SHAPE, seed: 2 },
   'wrn-10-1 (drop 0.3)': { arch: 'wrn', depth: 10, widenFactor: 1, drop: 0.3, numClasses: 5, inputShape: SHAPE, seed: 3 },
   'resnext11-2x1d': { arch: 'resnext', depth: 11, cardinality: 2, baseWidth: 1, numClasses: 5, inputShape: SHAPE, seed: 4 },
+};
+/** Every exported case: the classifiers above and the detector (upsampling, concatenation, input rescaling). */
+const BUILDERS: Record<string, () => tfl.LayersModel> = {
+  ...Object.fromEntries(Object.entries(SPECS).map(([name, spec]) => [name, () => buildModel(spec)])),
+  'centernet-w4': () => buildCenterNet({ numClasses: 3, inputShape: SHAPE, width: 4, seed: 5, normalize: { mean: 0.3, std: 0.5 } }),
 };
 
 /** Batch-norm statistics and affine parameters away from their identity initial values, seeded. */
@@ -47,8 +52,8 @@ interface Exported {
 let dir = '';
 const exported = new Map<string, Exported>();
 
-async function exportCase(name: string, spec: ModelSpec, index: number): Promise<Exported> {
-  const model = buildModel(spec);
+async function exportCase(name: string, build: () => tfl.LayersModel, index: number): Promise<Exported> {
+  const model = build();
   try {
     perturbBatchNorms(model, index + 1);
     const x = tf.randomNormal([BATCH, ...SHAPE], 0, 1, 'float32', 100 + index);
@@ -74,8 +79,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 before(async () => {
   await tf.setBackend('cpu');
   dir = await mkdtemp(path.join(os.tmpdir(), 'export-test-'));
-  const names = Object.keys(SPECS);
-  for (const [i, name] of names.entries()) exported.set(name, await exportCase(name, SPECS[name], i));
+  for (const [i, [name, build]] of Object.entries(BUILDERS).entries()) exported.set(name, await exportCase(name, build, i));
 });
 
 after(() => rm(dir, { recursive: true, force: true }));

@@ -11,6 +11,7 @@ import type { RunRuntime } from '../../train/run-runtime.js';
 import { interruptSignal } from '../interrupt.js';
 import { integer, integers, numbers } from '../options.js';
 import { addRunFlags, givenRunFields, type RunField } from '../run-flags.js';
+import { addDetectionFlags, DETECTION_BUDGET_FIELDS, detectionExperiment, refuseOthers } from './experiment-detection.js';
 
 /** Spec fields every run of a grid shares: the budget (erasing ones for the RE runs). */
 const BUDGET_FIELDS = [
@@ -57,7 +58,13 @@ function strings(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').filter(Boolean)];
 }
 
+/** Detector budget flags the classification grids do not take. */
+const DETECTION_ONLY = [...DETECTION_BUDGET_FIELDS.filter((f) => !(BUDGET_FIELDS as readonly string[]).includes(f)), 'occludedLevel'];
+
 async function experiment(name: string, flags: ExperimentFlags, cmd: Command): Promise<void> {
+  if (name === 'detection') return detectionExperiment(flags, cmd);
+  const others = cmd.options.map((o) => o.attributeName()).filter((a) => !DETECTION_ONLY.includes(a));
+  refuseOthers(cmd, others, `experiment ${name} (it is a detection experiment flag)`);
   const [{ buildGrid, DEFAULT_CHOICE, parseExperiment, parseModels }, { runExperiment }, { GridInterrupted, runSpec }, { checkLevels, DEFAULT_LEVELS }, { completeSpec }, { checkSeeds }, { completeRuntime }, { withSchedule }] =
     await Promise.all([
       import('../../experiments/grids.js'),
@@ -117,18 +124,19 @@ export function register(program: Command): void {
   const cmd = program
     .command('experiment')
     .description("run one of the paper's experiments as a resumable grid of training runs, mean ± std over seeds, beside the paper's figures")
-    .argument('<name>', 'table1 (baseline vs RE) | table4 (RE vs dropout and random noise) | table5 (flip / crop / erase combinations) | fig3 (occlusion)')
+    .argument('<name>', 'table1 (baseline vs RE) | table4 (RE vs dropout and random noise) | table5 (flip / crop / erase combinations) | fig3 (occlusion) | detection (no erasing, IRE, ORE, I+ORE with a detector; its run flags and defaults: random-erasing train-detector --help)')
     .option('-d, --datasets <names...>', "datasets (names or folders; default: the paper's for the experiment)", strings)
     .option('-m, --models <names...>', "models: resnet-<depth>, preresnet18, wrn-<depth>-<widen>, resnext-<depth>-<card>-<width> (default: the paper's)", strings)
     .option('--seeds <n...>', 'seeds; one run per configuration and seed (default: 1 2 3 4 5)', integers)
     .option('-o, --out <dir>', 'results folder (default results/<name>); rerun with the same folder to resume')
-    .option('--levels <fractions...>', 'fig3: occlusion levels (default 0 0.1 ... 0.8)', numbers)
-    .option('--occlusion-seed <n>', 'fig3: seed of the occluding rectangles', integer, 0)
+    .option('--levels <fractions...>', 'fig3 and detection: occlusion levels (default 0 0.1 ... 0.8; detection 0 0.1 ... 0.5)', numbers)
+    .option('--occlusion-seed <n>', 'fig3 and detection: seed of the occluding rectangles', integer, 0)
     .option('--occlusion-subset <n>', 'fig3: evaluate occlusion on a seeded subset of n test images', integer)
     .option('--queue <url>', 'submit the runs as jobs to this Redis (redis://[:password@]host:port/db, rediss:// for TLS) instead of training here; workers (random-erasing worker) train them')
     .option('--wait', 'with --queue: show the queue until every run has finished, then write the results folder', false)
     .option('--results <dir>', "with --queue: the workers' results folder as mounted here (fig3 reads the runs' checkpoints there)");
-  addRunFlags(cmd, [...BUDGET_FIELDS, ...GRID_RUNTIME_FIELDS]).action(async (name: string, flags: ExperimentFlags, command: Command) =>
+  addRunFlags(cmd, [...BUDGET_FIELDS, ...GRID_RUNTIME_FIELDS]);
+  addDetectionFlags(cmd, BUDGET_FIELDS).action(async (name: string, flags: ExperimentFlags, command: Command) =>
     experiment(name, { ...flags, seeds: flags.seeds ?? [1, 2, 3, 4, 5] }, command),
   );
 }

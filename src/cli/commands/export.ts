@@ -7,20 +7,18 @@ import { BACKENDS } from '../../tf/backend-names.js';
 export function register(program: Command): void {
   program
     .command('export')
-    .description('write the model of a checkpoint as TF.js layers format (model.json + weights.bin), loadable with tf.loadLayersModel')
+    .description('write the model of a checkpoint (a classifier run or a detector run) as TF.js layers format (model.json + weights.bin), loadable with tf.loadLayersModel')
     .argument('<checkpoint>', 'checkpoint file, e.g. checkpoint/model_best.ckpt')
     .argument('[out]', "output folder (default: 'model' next to the checkpoint)")
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKENDS).default('cpu'))
     .action(async (checkpoint: string, out: string | undefined, flags: { backend: (typeof BACKENDS)[number] }) => {
-      const { loadCheckpoint } = await import('../../train/checkpoint.js');
-      const { exportLayersModel, modelFromCheckpoint } = await import('../../train/export.js');
+      const { exportLayersModel, modelOfCheckpointFile } = await import('../../train/export.js');
       const { setupBackend } = await import('../../tf/backend.js');
-      const state = await loadCheckpoint(checkpoint);
       await setupBackend({ backend: flags.backend });
-      const model = modelFromCheckpoint(state, checkpoint);
+      const { model, description } = await modelOfCheckpointFile(checkpoint);
       try {
         const files = await exportLayersModel(model, out ?? path.join(path.dirname(checkpoint), 'model'));
-        console.log(`Exported ${checkpoint} (epoch ${state.epoch}, best acc ${state.bestAcc.toFixed(2)}):\n  ${files.modelJson}\n  ${files.weights}`);
+        console.log(`Exported ${checkpoint} (${description}):\n  ${files.modelJson}\n  ${files.weights}`);
       } finally {
         model.dispose();
       }

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { RUNTIME_FIELDS, type RunRuntime } from '../../train/run-runtime.js';
 import { SPEC_FIELDS, type RunSpec } from '../../train/run-spec.js';
 import type { TrainRequest } from '../../train/run-request.js';
-import { interruptSignal } from '../interrupt.js';
+import { trainUntilDone } from '../interrupt.js';
 import { addRunFlags, givenRunFields } from '../run-flags.js';
 
 /** Options of `train` besides the run's fields. */
@@ -46,19 +46,12 @@ async function runTraining(request: TrainRequest, json: boolean): Promise<void> 
   const { resolveRequest } = await import('../../train/run-request.js');
   await resolveRequest(request); // every value checked before the engine loads
   const { train } = await import('../../train/trainer.js');
-  const interrupt = interruptSignal('Stopping after the current batch to save a checkpoint (Ctrl-C again to quit at once)...');
-  try {
-    const result = await train(request, { progress: json ? 'json' : 'auto', signal: interrupt.signal });
-    if (json) console.log(JSON.stringify({ event: 'done', runId: result.runId, bestAcc: result.bestAcc, lastAcc: result.lastAcc, epochs: result.epochs, interrupted: result.interrupted, dir: result.paths.dir }));
-    if (result.interrupted) {
-      console.error(`Interrupted. Checkpoint saved: ${result.paths.checkpoint}\nResume with: random-erasing train --resume ${result.paths.checkpoint}`);
-      process.exitCode = 130;
-    } else if (!json) {
-      console.log(`Run folder: ${result.paths.dir}`);
-    }
-  } finally {
-    interrupt.dispose();
-  }
+  await trainUntilDone(
+    'train',
+    json,
+    (signal) => train(request, { progress: json ? 'json' : 'auto', signal }),
+    (r) => ({ runId: r.runId, bestAcc: r.bestAcc, lastAcc: r.lastAcc, epochs: r.epochs }),
+  );
 }
 
 /** Add the `train` subcommand. */
