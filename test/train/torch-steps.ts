@@ -1,0 +1,218 @@
+/**
+ * Step-for-step comparison of our trainer with PyTorch (the fidelity test and `npm run bench fidelity`):
+ * our `train` runs a short ResNet-20 schedule on Fashion-MNIST, recording its initial weights and every
+ * batch it saw; torch_steps.py then runs the reference script's loop from those weights on those
+ * batches, in float32 and optionally float64, and the final weights, BatchNorm running statistics and
+ * losses are compared.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataset, type Dataset } from '../../src/data/index.js';
+import { createLoader } from '../../src/data/loader.js';
+import { buildModel } from '../../src/models/registry.js';
+import { resolveSpec } from '../../src/models/spec.js';
+import type { BackendName } from '../../src/tf/backend.js';
+import type { tfl } from '../../src/tf/tf.js';
+import { makeConfig, modelSpecOf, type TrainConfig } from '../../src/train/config.js';
+import { loadSplit, openTrainData, testLoaderOf, trainPipelineOf, type TrainData } from '../../src/train/data-source.js';
+import type { BatchSource } from '../../src/train/passes.js';
+import { train } from '../../src/train/trainer.js';
+import { Blob, layerArrays, TORCH_NETS_DIR, type ArrayRef } from '../models/torch-python.js';
+
+const STEPS_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_steps.py');
+
+/** PyTorch dtypes torch_steps.py can run in. */
+export type TorchDtype = 'float32' | 'float64';
+
+/** One comparison: backend, erasing, hyper-parameters and data size. */
+export interface StepCase {
+  readonly name: string;
+  readonly backend: BackendName;
+  readonly p: number;
+  readonly lr: number;
+  readonly weightDecay: number;
+  readonly trainBatch: number;
+  readonly trainSubset: number;
+  readonly testSubset: number;
+  /** Train on centre crops of this size (the cpu backend's stock filter gradient is ~100x slower than wasm's). */
+  readonly crop?: number;
+  readonly dtypes: readonly TorchDtype[];
+}
+
+/**
+ * The run of a case: two epochs (LR x 0.1 from the second), momentum 0.9, whole-batch BatchNorm on one
+ * thread as the reference (no micro-batches, one replica).
+ */
+export function stepConfig(c: StepCase, dir: string): TrainConfig {
+  return makeConfig({
+    seed: 3, dataset: 'fashion-mnist', arch: 'resnet', depth: 20, p: c.p, epochs: 2, schedule: [1], gamma: 0.1, lr: c.lr, momentum: 0.9,
+    weightDecay: c.weightDecay, trainBatch: c.trainBatch, microBatch: c.trainBatch, replicas: 1, trainSubset: c.trainSubset,
+    testSubset: c.testSubset, testBatch: 50, workers: 0, backend: c.backend, checkpoint: dir,
+  });
+}
+
+/** The centre `size` x `size` window of every image. */
+function centreCrop(d: Dataset, size: number): Dataset {
+  const top = (d.height - size) >> 1;
+  const left = (d.width - size) >> 1;
+  const row = size * d.channels;
+  const images = new Uint8Array(d.count * size * row);
+  for (let i = 0; i < d.count; i++) {
+    for (let y = 0; y < size; y++) {
+      const from = ((i * d.height + top + y) * d.width + left) * d.channels;
+      images.set(d.images.subarray(from, from + row), (i * size + y) * row);
+    }
+  }
+  return { ...d, images, height: size, width: size };
+}
+
+/** The config's data (seeded subsets, its training pipeline), cropped to `size`. */
+async function croppedData(config: TrainConfig, size: number): Promise<TrainData> {
+  const train = centreCrop(await loadSplit(config, 'train'), size);
+  const test = centreCrop(await loadSplit(config, 'test'), size);
+  const trainLoader = createLoader({ dataset: train, pipeline: trainPipelineOf(config), batchSize: config.trainBatch, seed: config.seed });
+  const testLoader = testLoaderOf(config, test);
+  return {
+    train: trainLoader,
+    test: testLoader,
+    numClasses: train.classNames.length,
+    inputShape: [size, size, train.channels],
+    close: () => Promise.all([trainLoader.close(), testLoader.close()]).then(() => undefined),
+  };
+}
+
+type Batches = Array<{ x: ArrayRef; y: ArrayRef }>;
+
+/** Every batch of `epochs` epochs of `source`, added to `blob`. */
+async function batchesOf(source: BatchSource, epochs: number, blob: Blob): Promise<Batches[]> {
+  const out: Batches[] = [];
+  for (let e = 0; e < epochs; e++) {
+    const batches: Batches = [];
+    for await (const b of source.epoch(e)) {
+      batches.push({ x: blob.add(b.x.slice(), [b.count, b.height, b.width, b.channels]), y: blob.add(Float32Array.from(b.y), [b.count]) });
+    }
+    out.push(batches);
+  }
+  return out;
+}
+
+/** Weights by layer name, each layer's arrays in tfjs order. */
+export type Layers = Map<string, Float32Array[]>;
+
+/** What a run produced: per-epoch LR and losses, final weights. */
+export interface RunOutcome {
+  readonly lr: number[];
+  readonly trainLoss: number[];
+  readonly testLoss: number[];
+  readonly layers: Layers;
+}
+
+const weightsOf = (model: tfl.LayersModel): Layers =>
+  new Map(model.layers.filter((l) => l.getWeights().length > 0).map((l) => [l.name, l.getWeights().map((w) => w.dataSync() as Float32Array)]));
+
+/** Train a case with our trainer; returns its outcome and the case's entry for torch_steps.py. */
+export async function runOurs(c: StepCase, blob: Blob): Promise<{ ours: RunOutcome; manifest: object }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fidelity-'));
+  const config = stepConfig(c, dir);
+  // The data the trainer would open itself, kept to replay the same batches to PyTorch.
+  const data = c.crop === undefined ? await openTrainData(config) : await croppedData(config, c.crop);
+  try {
+    let initial: ReturnType<typeof layerArrays> = [];
+    const result = await train(config, {
+      keepModel: true,
+      data,
+      buildModel: (cfg, classes, shape) => {
+        const model = buildModel(modelSpecOf(cfg, classes, shape));
+        initial = layerArrays(model, blob);
+        return model;
+      },
+    });
+    const model = result.model as tfl.LayersModel;
+    const layers = weightsOf(model);
+    model.dispose();
+    const epochs = await batchesOf(data.train, config.epochs, blob);
+    const [test] = await batchesOf(data.test, 1, blob);
+    const spec = resolveSpec(modelSpecOf(config, data.numClasses, data.inputShape));
+    const { lr, momentum, weightDecay, nesterov, schedule, gamma } = config;
+    const history = result.history;
+    return {
+      ours: { lr: history.map((h) => h.lr), trainLoss: history.map((h) => h.trainLoss), testLoss: history.map((h) => h.testLoss), layers },
+      manifest: { spec, layers: initial, epochs, test, lr, momentum, weightDecay, nesterov, schedule, gamma, dtypes: c.dtypes },
+    };
+  } finally {
+    await data.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface TorchRun {
+  epochs: Array<{ lr: number; trainLoss: number; testLoss: number }>;
+  layers: Array<{ name: string; arrays: ArrayRef[] }>;
+}
+
+/** Run torch_steps.py on the cases' manifest entries; per case, the outcome of each dtype it asked for. */
+export function runTorch(python: string, manifest: readonly object[], blob: Blob): Array<Partial<Record<TorchDtype, RunOutcome>>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fidelity-torch-'));
+  try {
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    writeFileSync(path.join(dir, 'in.f32'), blob.bytes());
+    const out = path.join(dir, 'out.f32');
+    const run = spawnSync(python, [STEPS_SCRIPT, path.join(dir, 'manifest.json'), path.join(dir, 'in.f32'), TORCH_NETS_DIR, out], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(run.status, 0, `PyTorch steps failed: ${run.stderr}`);
+    const bytes = readFileSync(out);
+    const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const results = JSON.parse(run.stdout) as Array<Partial<Record<TorchDtype, TorchRun>>>;
+    return results.map((byDtype) =>
+      Object.fromEntries(Object.entries(byDtype).map(([dtype, r]) => [dtype, torchOutcome(r as TorchRun, values)])),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function torchOutcome(run: TorchRun, values: Float32Array): RunOutcome {
+  const layers: Layers = new Map(
+    run.layers.map(({ name, arrays }) => [name, arrays.map((a) => values.subarray(a.offset, a.offset + a.shape.reduce((x, y) => x * y, 1)))]),
+  );
+  return { lr: run.epochs.map((e) => e.lr), trainLoss: run.epochs.map((e) => e.trainLoss), testLoss: run.epochs.map((e) => e.testLoss), layers };
+}
+
+/** Which arrays a comparison covers: convolution and dense weights, BatchNorm gamma, beta, running statistics. */
+export type Kind = 'weights' | 'gamma' | 'beta' | 'running';
+
+export const KINDS: readonly Kind[] = ['weights', 'gamma', 'beta', 'running'];
+
+const kindOf = (arrays: readonly Float32Array[], k: number): Kind => (arrays.length === 4 ? (['gamma', 'beta', 'running', 'running'] as const)[k] : 'weights');
+
+/** ||a - b|| / ||b|| over the arrays of `kind` of every layer. */
+export function relativeError(a: Layers, b: Layers, kind: Kind): number {
+  let num = 0;
+  let den = 0;
+  for (const [name, arrays] of b) {
+    const mine = a.get(name);
+    assert.ok(mine && mine.length === arrays.length, `layer ${name} with ${arrays.length} arrays`);
+    arrays.forEach((values, k) => {
+      if (kindOf(arrays, k) !== kind) return;
+      assert.equal(mine[k].length, values.length, `${name} array ${k}`);
+      for (let i = 0; i < values.length; i++) {
+        num += (mine[k][i] - values[i]) ** 2;
+        den += values[i] ** 2;
+      }
+    });
+  }
+  return Math.sqrt(num / den);
+}
+
+/** Whether the Fashion-MNIST files can be found. */
+export async function fashionMnistPresent(): Promise<boolean> {
+  try {
+    await loadDataset('fashion-mnist', { split: 'test' });
+    return true;
+  } catch {
+    return false;
+  }
+}
