@@ -27,6 +27,7 @@ import { subsetIndices } from '../src/train/data-source.js';
 import { train } from '../src/train/trainer.js';
 import { Blob, findTorchPython } from '../test/models/torch-python.js';
 import { fashionMnistPresent, KINDS, relativeError, runOurs, runTorch, type RunOutcome, type StepCase } from '../test/train/torch-steps.js';
+import { printTable } from './table.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -85,14 +86,6 @@ function parseArgs(args: readonly string[]): Options {
   }
   if (o.seeds.length === 0) o.seeds = [1, 2, 3];
   return o;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  rows.forEach((r) => console.log(line(r)));
 }
 
 // ---- 1. steps ----
