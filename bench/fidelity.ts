@@ -1,7 +1,8 @@
 /**
  * Fidelity benchmark: `npm run bench fidelity [seed ...]`, or with options
  * `npm run bench -- fidelity --seeds 1 2 3 [--steps-only | --table-only] [--engine ours|torch]
- * [--runs DIR] [--anchor FILE] [--backend wasm|cpu]`. Not part of a plain `npm run bench` (hours).
+ * [--runs DIR] [--anchor FILE] [--backend wasm|cpu]`, or `--continue CHECKPOINT ...`. Not part of a
+ * plain `npm run bench` (hours).
  *
  * 1. Steps (about two minutes): from identical weights and batches, our trainer and the reference loop
  *    in PyTorch float32 and float64 (torch_steps.py) train ResNet-20 for six steps, at the recipe's LR
@@ -14,6 +15,8 @@
  *    one thread each; test error of the last epoch on the 10,000 test images, and its training loss.
  *    The PyTorch runs go one after another beside ours. Each finished run is kept in --runs (default
  *    results/fidelity) and reused, and a stopped run of ours resumes from its checkpoint.
+ * `--continue` instead trains one more epoch from each given checkpoint of ours (weights, BatchNorm
+ * statistics, momentum buffers) in both engines on the same batches, and compares the losses and weights.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +29,7 @@ import { makeConfig } from '../src/train/config.js';
 import { subsetIndices } from '../src/train/data-source.js';
 import { train } from '../src/train/trainer.js';
 import { Blob, findTorchPython } from '../test/models/torch-python.js';
-import { fashionMnistPresent, KINDS, relativeError, runOurs, runTorch, type RunOutcome, type StepCase } from '../test/train/torch-steps.js';
+import { continueRun, fashionMnistPresent, KINDS, relativeError, runOurs, runTorch, type RunOutcome, type StepCase } from '../test/train/torch-steps.js';
 import { printTable } from './table.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,6 +56,8 @@ interface Options {
   runs: string;
   anchor: string;
   backend: BackendName;
+  /** Checkpoints of ours to continue one epoch from, in both engines. */
+  continueFrom: string[];
 }
 
 class UsageError extends Error {}
@@ -60,7 +65,7 @@ class UsageError extends Error {}
 function parseArgs(args: readonly string[]): Options {
   const o: Options = {
     seeds: [], steps: true, table: true, engines: ['ours', 'torch'], runs: path.join(ROOT, 'results', 'fidelity'),
-    anchor: path.resolve(ROOT, '..', 'shared', 'anchors', 'torch_reference_train.py'), backend: 'wasm',
+    anchor: path.resolve(ROOT, '..', 'shared', 'anchors', 'torch_reference_train.py'), backend: 'wasm', continueFrom: [],
   };
   const value = (i: number, flag: string) => {
     if (args[i] === undefined || args[i].startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -74,6 +79,11 @@ function parseArgs(args: readonly string[]): Options {
     else if (a === '--table-only') o.steps = false;
     else if (a === '--runs') o.runs = path.resolve(value(++i, a));
     else if (a === '--anchor') o.anchor = path.resolve(value(++i, a));
+    else if (a === '--continue') {
+      const file = path.resolve(value(++i, a));
+      if (!existsSync(file)) throw new UsageError(`--continue: no checkpoint ${file}`);
+      o.continueFrom.push(file);
+    }
     else if (a === '--engine') {
       const e = value(++i, a);
       if (e !== 'ours' && e !== 'torch') throw new UsageError(`--engine: expected ours or torch, got '${e}'`);
@@ -82,7 +92,7 @@ function parseArgs(args: readonly string[]): Options {
       const b = value(++i, a);
       if (b !== 'wasm' && b !== 'cpu') throw new UsageError(`--backend: expected wasm or cpu, got '${b}'`);
       o.backend = b;
-    } else throw new UsageError(`unknown argument '${a}' (expected seeds, --seeds, --steps-only, --table-only, --engine, --runs, --anchor, --backend)`);
+    } else throw new UsageError(`unknown argument '${a}' (expected seeds, --seeds, --steps-only, --table-only, --continue, --engine, --runs, --anchor, --backend)`);
   }
   if (o.seeds.length === 0) o.seeds = [1, 2, 3];
   return o;
@@ -115,6 +125,21 @@ async function steps(python: string): Promise<void> {
     return KINDS.map((kind) => [c.name, kind, ...[[ours[i], t32], [ours[i], t64], [t32, t64]].map(([a, b]) => relativeError(a.layers, b.layers, kind).toExponential(1))]);
   });
   printTable(['case', 'kind', 'ours vs PyTorch float32', 'ours vs PyTorch float64', 'PyTorch float32 vs float64'], rows);
+}
+
+/** One more epoch from each checkpoint, in both engines on the same batches. */
+async function continued(python: string, files: readonly string[]): Promise<void> {
+  console.log('One more epoch from checkpoints of ours (weights, BatchNorm statistics, momentum buffers), both engines on the same batches:');
+  const rows: string[][] = [];
+  for (const file of files) {
+    const blob = new Blob();
+    const run = await continueRun(file, blob, ['float32']);
+    const torch = runTorch(python, [run.manifest], blob)[0].float32 as RunOutcome;
+    const errors = KINDS.map((kind) => `${kind} ${relativeError(run.ours.layers, torch.layers, kind).toExponential(1)}`).join(', ');
+    const losses = (r: RunOutcome) => `${r.trainLoss[0].toFixed(4)} / ${r.testLoss[0].toFixed(4)}`;
+    rows.push([path.basename(file), String(run.epoch + 1), String(run.ours.lr[0]), losses(run.ours), losses(torch), errors]);
+  }
+  printTable(['checkpoint', 'epoch', 'LR', 'ours: train / test loss', 'PyTorch: train / test loss', 'weights: ours vs PyTorch'], rows);
 }
 
 // ---- 2. table ----
@@ -241,6 +266,11 @@ export async function run(args: readonly string[] = []): Promise<void> {
     return;
   }
   if (!(await fashionMnistPresent())) throw new Error('bench fidelity needs the Fashion-MNIST files (apt-get install dataset-fashion-mnist)');
+  if (o.continueFrom.length > 0) {
+    if (python === undefined) throw new Error('--continue needs a python3 with torch');
+    await continued(python, o.continueFrom);
+    return;
+  }
   if (o.steps) {
     if (python === undefined) console.log('Steps: skipped (no python3 with torch)');
     else await steps(python);

@@ -16,10 +16,16 @@ import { createLoader } from '../../src/data/loader.js';
 import { buildModel } from '../../src/models/registry.js';
 import { resolveSpec } from '../../src/models/spec.js';
 import type { BackendName } from '../../src/tf/backend.js';
-import type { tfl } from '../../src/tf/tf.js';
+import { setupBackend } from '../../src/tf/backend.js';
+import type { tf, tfl } from '../../src/tf/tf.js';
 import { makeConfig, modelSpecOf, type TrainConfig } from '../../src/train/config.js';
 import { loadSplit, openTrainData, testLoaderOf, trainPipelineOf, type TrainData } from '../../src/train/data-source.js';
-import type { BatchSource } from '../../src/train/passes.js';
+import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { writeWeights } from '../../src/train/model-state.js';
+import { evaluate, trainEpoch, type BatchSource } from '../../src/train/passes.js';
+import { createReporter } from '../../src/train/progress.js';
+import { learningRateAt } from '../../src/train/schedule.js';
+import { Sgd } from '../../src/train/sgd.js';
 import { train } from '../../src/train/trainer.js';
 import { Blob, layerArrays, TORCH_NETS_DIR, type ArrayRef } from '../models/torch-python.js';
 
@@ -146,6 +152,50 @@ export async function runOurs(c: StepCase, blob: Blob): Promise<{ ours: RunOutco
   } finally {
     await data.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One more epoch from a checkpoint of ours (weights, BatchNorm statistics, momentum buffers), on the
+ * batches the run would train next: ours with the trainer's epoch pass, and the case for
+ * torch_steps.py starting from the same state. Shows whether the two engines still agree over a
+ * whole epoch at batch 128 from a trained state (where a short test from initialisation may not look).
+ */
+export async function continueRun(file: string, blob: Blob, dtypes: readonly TorchDtype[]): Promise<{ ours: RunOutcome; manifest: object; epoch: number }> {
+  const saved = await loadCheckpoint(file);
+  const config = { ...saved.config, workers: 0 };
+  await setupBackend({ backend: config.backend ?? 'wasm' });
+  const model = buildModel(modelSpecOf(config, saved.model.numClasses, saved.model.inputShape));
+  writeWeights(model, saved.weights, file);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const sgd = new Sgd(variables, { momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov });
+  sgd.setState({ steps: saved.optimizerSteps, buffers: saved.optimizer.map((a) => a.values) });
+  const layers = layerArrays(model, blob);
+  const byLayer = new Map<string, ArrayRef[]>();
+  model.trainableWeights.forEach((w, i) => {
+    const name = w.originalName.split('/')[0];
+    byLayer.set(name, [...(byLayer.get(name) ?? []), blob.add(saved.optimizer[i].values, [...w.shape] as number[])]);
+  });
+  const data = await openTrainData(config);
+  try {
+    const lr = learningRateAt(saved.epoch, config.lr, config.schedule, config.gamma);
+    const reporter = createReporter('silent');
+    const outcome = await trainEpoch({ model, sgd, source: data.train, lr, labelSmoothing: config.labelSmoothing, reporter }, saved.epoch, null);
+    assert.ok(outcome.complete);
+    const test = await evaluate(model, data.test, reporter);
+    const ours: RunOutcome = { lr: [lr], trainLoss: [outcome.metrics.loss], testLoss: [test.loss], layers: weightsOf(model) };
+    const [batches] = await batchesOf({ batchesPerEpoch: data.train.batchesPerEpoch, epoch: () => data.train.epoch(saved.epoch) }, 1, blob);
+    const [testBatches] = await batchesOf(data.test, 1, blob);
+    const spec = resolveSpec(modelSpecOf(config, saved.model.numClasses, saved.model.inputShape));
+    const manifest = {
+      spec, layers, buffers: [...byLayer].map(([name, arrays]) => ({ name, arrays })), epochs: [batches], test: testBatches,
+      lr, momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov, schedule: [], gamma: config.gamma, dtypes,
+    };
+    return { ours, manifest, epoch: saved.epoch };
+  } finally {
+    sgd.dispose();
+    model.dispose();
+    await data.close();
   }
 }
 

@@ -2,7 +2,7 @@
 on the same batches with the loop of the reference script (../shared/anchors/torch_reference_train.py):
 step LR set at the start of each epoch, model.train(), cross-entropy (batch mean), zero_grad, backward,
 SGD step (momentum, weight decay on every parameter), then an eval-mode pass over the test batches.
-Each case names the dtypes to run in ('float32', 'float64').
+Each case names the dtypes to run in ('float32', 'float64'), and may give momentum buffers to start from.
 Usage: torch_steps.py MANIFEST_JSON BLOB NETS_DIR OUT_BLOB; prints per case {dtype: {epochs, layers}},
 the final weights (tfjs layout) in OUT_BLOB."""
 import json, sys
@@ -28,11 +28,25 @@ def batch(b):
     return nhwc_to_nchw(blob.tensor(b['x'])), blob.tensor(b['y']).long()
 
 
+def trainable(module):
+    return [module.weight] + ([module.bias] if module.bias is not None else [])
+
+
+def from_tfjs(param, t):
+    """A tfjs array (HWIO kernel, [in, out] dense kernel, vector) in the layout of `param`."""
+    if param.dim() == 4: return t.permute(3, 2, 0, 1).contiguous()
+    if param.dim() == 2: return t.t().contiguous()
+    return t
+
+
 def train(case, dtype):
     """The reference loop in `dtype`; returns the per-epoch losses and the final weights (tfjs layout)."""
     first = batch(case['epochs'][0][0])[0]
     m = build(case['spec'], case['layers'], blob, first).to(dtype)
     opt = torch.optim.SGD(m.parameters(), lr=case['lr'], momentum=case['momentum'], weight_decay=case['weightDecay'], nesterov=case['nesterov'])
+    for layer in case.get('buffers', []):  # momentum buffers to continue from, tfjs layout
+        for param, ref in zip(trainable(m.mods[layer['name']]), layer['arrays']):
+            opt.state[param]['momentum_buffer'] = from_tfjs(param, blob.tensor(ref)).to(dtype)
     lr, epochs = case['lr'], []
     for ep, batches in enumerate(case['epochs']):
         if ep in case['schedule']: lr *= case['gamma']
