@@ -17,6 +17,7 @@ import type { ModelSpec } from '../src/models/spec.js';
 import { groupedConv2d, type GroupedConvMethod } from '../src/tf/grouped-conv.js';
 import { setupBackend } from '../src/tf/backend.js';
 import { tf } from '../src/tf/tf.js';
+import { printTable } from './table.js';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 1);
 const CIFAR10 = { numClasses: 10, inputShape: [32, 32, 3] as [number, number, number] };
@@ -61,14 +62,6 @@ function timeIt(fn: () => void, reps: number): number {
 
 function fmt(value: number | undefined, digits = 1): string {
   return value === undefined ? '-' : value.toFixed(digits);
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  rows.forEach((r) => console.log(line(r)));
 }
 
 const GROUPED_SHAPES = [

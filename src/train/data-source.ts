@@ -41,11 +41,16 @@ export function trainPipelineOf(spec: CompleteSpec): PipelineConfig {
   });
 }
 
+/** The dataset indices, ascending, of the seeded subset of `size` of `count` images that {@link subsetOf} takes. */
+export function subsetIndices(count: number, size: number, seed: number, split: number): Int32Array {
+  const order = Rng.fromSeed(seed).derive(SUBSET_STREAM, split).shuffle(Int32Array.from({ length: count }, (_, i) => i));
+  return order.subarray(0, size).sort();
+}
+
 /** A seeded random subset of `size` images (in dataset order), or the dataset itself. */
 export function subsetOf(dataset: Dataset, size: number | undefined, seed: number, split: number): Dataset {
   if (size === undefined || size >= dataset.count) return dataset;
-  const order = Rng.fromSeed(seed).derive(SUBSET_STREAM, split).shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i));
-  const chosen = order.subarray(0, size).sort();
+  const chosen = subsetIndices(dataset.count, size, seed, split);
   const pixels = dataset.height * dataset.width * dataset.channels;
   const images = new Uint8Array(size * pixels);
   chosen.forEach((index, k) => images.set(dataset.images.subarray(index * pixels, (index + 1) * pixels), k * pixels));

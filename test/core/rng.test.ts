@@ -22,6 +22,41 @@ test('derived streams are independent of the parent position and of each other',
   assert.notEqual(root.derive(9, 5).nextUint32(), d1);
 });
 
+test('sample streams (epoch, position): first draws uncorrelated within a stream and with the next position and epoch', () => {
+  // The loader augments sample i of epoch e from derive(e, i): crop, flip, the erase decision, area and
+  // aspect are its first draws, so a correlation there would couple augmentations.
+  const n = 20000;
+  const draws = 6;
+  const first = (e: number, i: number) => {
+    const r = Rng.fromSeed(1).derive(e, i);
+    return Array.from({ length: draws }, () => r.next());
+  };
+  const streams = Array.from({ length: n + 1 }, (_, i) => first(0, i));
+  const nextEpoch = Array.from({ length: n }, (_, i) => first(1, i));
+  const correlation = (x: number[], y: number[]) => {
+    const mx = x.reduce((a, b) => a + b, 0) / x.length;
+    const my = y.reduce((a, b) => a + b, 0) / y.length;
+    let sxy = 0;
+    let sxx = 0;
+    let syy = 0;
+    for (let k = 0; k < x.length; k++) {
+      sxy += (x[k] - mx) * (y[k] - my);
+      sxx += (x[k] - mx) ** 2;
+      syy += (y[k] - my) ** 2;
+    }
+    return sxy / Math.sqrt(sxx * syy);
+  };
+  const column = (rows: number[][], k: number) => rows.slice(0, n).map((r) => r[k]);
+  const bound = 5 / Math.sqrt(n);
+  for (let a = 0; a < draws; a++) {
+    for (let b = 0; b < draws; b++) {
+      if (a !== b) assert.ok(Math.abs(correlation(column(streams, a), column(streams, b))) < bound, `draws ${a} and ${b} of a stream`);
+      assert.ok(Math.abs(correlation(column(streams, a), column(streams.slice(1), b))) < bound, `draw ${a} and the next position's draw ${b}`);
+      assert.ok(Math.abs(correlation(column(streams, a), column(nextEpoch, b))) < bound, `draw ${a} and the next epoch's draw ${b}`);
+    }
+  }
+});
+
 test('state round-trips, normal spare included', () => {
   const a = Rng.fromSeed(3).derive(2);
   a.normal();

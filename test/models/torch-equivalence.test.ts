@@ -15,130 +15,27 @@ import { buildModel } from '../../src/models/registry.js';
 import { resolveSpec, type ModelSpec } from '../../src/models/spec.js';
 import { setupBackend } from '../../src/tf/backend.js';
 import { tf, type tfl } from '../../src/tf/tf.js';
-import { findTorchPython } from './torch-python.js';
+import { Blob, findTorchPython, layerArrays, TORCH_NETS_DIR } from './torch-python.js';
 
 const TORCH_REFERENCE = String.raw`
-import json, sys, numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+import json, sys, torch
+sys.path.insert(0, sys.argv[3])
+from torch_nets import Blob, build, nhwc_to_nchw
 torch.set_num_threads(1)
 manifest = json.load(open(sys.argv[1]))
-blob = np.fromfile(sys.argv[2], dtype=np.float32)
-
-def tensor(ref):
-    n = int(np.prod(ref['shape']))
-    return torch.from_numpy(blob[ref['offset']:ref['offset'] + n].reshape(ref['shape']).copy())
-
-class Net(nn.Module):
-    """Modules are created on first use and named as the layers of the tfjs model."""
-    def __init__(s, spec):
-        super().__init__(); s.mods = nn.ModuleDict(); s.spec = spec
-    def get(s, name, make):
-        if name not in s.mods: s.mods[name] = make()
-        return s.mods[name]
-    def conv(s, x, name, o, k, stride=1, groups=1):
-        return s.get(name, lambda: nn.Conv2d(x.shape[1], o, k, stride, k // 2, groups=groups, bias=False))(x)
-    def bn(s, x, name):
-        return s.get(name, lambda: nn.BatchNorm2d(x.shape[1]))(x)
-    def bnrelu(s, x, name):
-        return F.relu(s.bn(x, name + '_bn'))
-    def forward(s, x):
-        x = ARCHS[s.spec['arch']](s, x, s.spec)
-        x = F.adaptive_avg_pool2d(x, 1).flatten(1)
-        return s.get('fc', lambda: nn.Linear(x.shape[1], s.spec['numClasses']))(x)
-
-def projection(m, x, o, st, name):
-    if st == 1 and x.shape[1] == o: return x
-    return m.bn(m.conv(x, name + '_proj', o, 1, st), name + '_proj_bn')
-
-def resnet(m, x, spec):
-    n, bottleneck = (spec['depth'] - 2) // 6, spec['block'] == 'bottleneck'
-    x = m.bnrelu(m.conv(x, 'stem_conv', 16, 3), 'stem')
-    for s, (planes, stride) in enumerate(((16, 1), (32, 2), (64, 2))):
-        for b in range(n):
-            name, st = 's%db%d' % (s + 1, b), stride if b == 0 else 1
-            if bottleneck:
-                h = m.bnrelu(m.conv(x, name + '_conv1', planes, 1), name + '_1')
-                h = m.bnrelu(m.conv(h, name + '_conv2', planes, 3, st), name + '_2')
-                o = planes * 4; h = m.bn(m.conv(h, name + '_conv3', o, 1), name + '_3_bn')
-            else:
-                h = m.bnrelu(m.conv(x, name + '_conv1', planes, 3, st), name + '_1')
-                o = planes; h = m.bn(m.conv(h, name + '_conv2', o, 3), name + '_2_bn')
-            x = F.relu(h + projection(m, x, o, st, name))
-    return x
-
-def preact(m, x, stem, widths, n):
-    x = m.conv(x, 'stem_conv', stem, 3)
-    for s, o in enumerate(widths):
-        for b in range(n):
-            name, st = 's%db%d' % (s + 1, b), 2 if b == 0 and s > 0 else 1
-            a = m.bnrelu(x, name + '_pre')
-            h = m.conv(m.bnrelu(m.conv(a, name + '_conv1', o, 3, st), name + '_mid'), name + '_conv2', o, 3)
-            x = h + (x if st == 1 and x.shape[1] == o else m.conv(a, name + '_proj', o, 1, st))
-    return m.bnrelu(x, 'final')
-
-def resnext(m, x, spec):
-    n, card, width = (spec['depth'] - 2) // 9, spec['cardinality'], spec['baseWidth']
-    x = m.bnrelu(m.conv(x, 'stem_conv', 64, 3), 'stem')
-    for s in range(3):
-        for b in range(n):
-            name, st, o, d = 's%db%d' % (s + 1, b), 2 if b == 0 and s > 0 else 1, 256 << s, card * width << s
-            h = m.bnrelu(m.conv(x, name + '_reduce', d, 1), name + '_reduce')
-            h = m.bnrelu(m.conv(h, name + '_group', d, 3, st, card), name + '_group')
-            h = m.bn(m.conv(h, name + '_expand', o, 1), name + '_expand_bn')
-            x = F.relu(h + projection(m, x, o, st, name))
-    return x
-
-ARCHS = {
-    'resnet': resnet,
-    'resnext': resnext,
-    'preresnet18': lambda m, x, spec: preact(m, x, 64, [64, 128, 256, 512], 2),
-    'wrn': lambda m, x, spec: preact(m, x, 16, [16 * spec['widenFactor'], 32 * spec['widenFactor'], 64 * spec['widenFactor']], (spec['depth'] - 4) // 6),
-}
-
-def load(m, layers):
-    for layer in layers:
-        module, w = m.mods[layer['name']], [tensor(a) for a in layer['arrays']]
-        with torch.no_grad():
-            if isinstance(module, nn.Conv2d): module.weight.copy_(w[0].permute(3, 2, 0, 1))
-            elif isinstance(module, nn.Linear): module.weight.copy_(w[0].t()); module.bias.copy_(w[1])
-            else:
-                for target, value in zip((module.weight, module.bias, module.running_mean, module.running_var), w): target.copy_(value)
+blob = Blob(sys.argv[2])
 
 results = []
 for case in manifest:
-    m = Net(case['spec'])
-    x = tensor(case['input']).permute(0, 3, 1, 2).contiguous()
-    m.eval(); m(x)
-    names = [l['name'] for l in case['layers']]
-    load(m, case['layers'])
+    x = nhwc_to_nchw(blob.tensor(case['input']))
+    m = build(case['spec'], case['layers'], blob, x)
     with torch.no_grad():
         inference = m.eval()(x)
         training = m.train()(x)
-    results.append({'modules': sorted(m.mods.keys()), 'tfjs': sorted(names),
+    results.append({'modules': sorted(m.mods.keys()), 'tfjs': sorted(l['name'] for l in case['layers']),
                     'inference': inference.flatten().tolist(), 'training': training.flatten().tolist()})
 print(json.dumps(results))
 `;
-
-interface ArrayRef {
-  offset: number;
-  shape: number[];
-}
-
-/** Accumulates float32 arrays into one binary blob. */
-class Blob {
-  private readonly parts: Float32Array[] = [];
-  private length = 0;
-
-  add(values: Float32Array, shape: number[]): ArrayRef {
-    this.parts.push(values);
-    const ref = { offset: this.length, shape };
-    this.length += values.length;
-    return ref;
-  }
-
-  bytes(): Buffer {
-    return Buffer.concat(this.parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
-  }
-}
 
 /** Random BatchNorm parameters and statistics, so no BN layer is the identity. */
 function randomiseBatchNorm(model: tfl.LayersModel, rng: Rng): void {
@@ -198,9 +95,7 @@ describe('tfjs models equal PyTorch definitions layer by layer', () => {
       const shape = [BATCH, ...spec.inputShape];
       const pixels = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal());
       const x = tf.tensor4d(pixels, shape as [number, number, number, number]);
-      const layers = model.layers
-        .filter((l) => l.getWeights().length > 0)
-        .map((l) => ({ name: l.name, arrays: l.getWeights().map((w) => blob.add(w.dataSync() as Float32Array, w.shape)) }));
+      const layers = layerArrays(model, blob);
       // Inference first: the training-mode call updates the running statistics.
       const inference = (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
       const training = (model.apply(x, { training: true }) as tf.Tensor).dataSync() as Float32Array;
@@ -212,7 +107,7 @@ describe('tfjs models equal PyTorch definitions layer by layer', () => {
     try {
       writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
       writeFileSync(path.join(dir, 'weights.f32'), blob.bytes());
-      const run = spawnSync(python, ['-c', TORCH_REFERENCE, path.join(dir, 'manifest.json'), path.join(dir, 'weights.f32')], {
+      const run = spawnSync(python, ['-c', TORCH_REFERENCE, path.join(dir, 'manifest.json'), path.join(dir, 'weights.f32'), TORCH_NETS_DIR], {
         encoding: 'utf8',
         maxBuffer: 64 << 20,
       });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset } from '../../src/data/dataset.js';
 import { OptionError } from '../../src/core/validate.js';
-import { subsetOf, trainPipelineOf } from '../../src/train/data-source.js';
+import { subsetIndices, subsetOf, trainPipelineOf } from '../../src/train/data-source.js';
 import { completeSpec, parseFill } from '../../src/train/run-spec.js';
 
 test('the training pipeline follows the run flags', () => {
@@ -48,5 +48,6 @@ test('subsets are seeded, in dataset order, and keep each image with its label',
   const picked = Array.from({ length: 10 }, (_, k) => a.images[k * 4]);
   assert.deepEqual(picked, [...picked].sort((x, y) => x - y));
   picked.forEach((index, k) => assert.equal(a.labels[k], index % 7));
+  assert.deepEqual(Array.from(subsetIndices(count, 10, 3, 0)), picked, 'subsetIndices names the images subsetOf takes');
   assert.equal(subsetOf(dataset, undefined, 3, 0), dataset);
 });
