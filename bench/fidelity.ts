@@ -1,6 +1,6 @@
 /**
  * Fidelity benchmark: `npm run bench fidelity [seed ...]`, or with options
- * `npm run bench -- fidelity --seeds 1 2 3 [--steps-only | --table-only] [--engine ours|torch|replay]
+ * `npm run bench -- fidelity --seeds 1 2 3 [--steps-only | --table-only] [--engine ours|torch|replay|torchinit]
  * [--runs DIR] [--anchor FILE] [--backend wasm|cpu]`, or `--continue CHECKPOINT ...`. Not part of a
  * plain `npm run bench` (hours).
  *
@@ -16,6 +16,8 @@
  *    A third column replays each run of ours in PyTorch (torch_steps.py, the reference loop): from our
  *    initial weights, on the batches our loader gives (our shuffle and augmentation draws). Ours and the
  *    replay differ only in the training arithmetic; the replay and the reference script only in the draws.
+ *    A fourth (`torchinit`) trains PyTorch on our batches from the reference initialisation drawn by
+ *    torch, to tell the initial weights' part from the batches'.
  *    The PyTorch runs go one after another beside ours. Each finished run is kept in --runs (default
  *    results/fidelity) and reused, and a stopped run of ours resumes from its checkpoint.
  * `--continue` instead trains one more epoch from each given checkpoint of ours (weights, BatchNorm
@@ -55,8 +57,11 @@ const ARMS = [
 ] as const;
 type Arm = (typeof ARMS)[number];
 
-/** ours; the reference script; PyTorch (torch_steps.py) replaying our run's draws: its initial weights and batches. */
-const ENGINES = ['ours', 'torch', 'replay'] as const;
+/**
+ * ours; the reference script; PyTorch (torch_steps.py) replaying our run's draws (its initial weights
+ * and batches); PyTorch on our run's batches from the reference initialisation drawn by torch.
+ */
+const ENGINES = ['ours', 'torch', 'replay', 'torchinit'] as const;
 type Engine = (typeof ENGINES)[number];
 
 interface Options {
@@ -186,16 +191,20 @@ async function runOursFull(o: Options, arm: Arm, seed: number): Promise<void> {
   writeFileSync(file, JSON.stringify(outcome, null, 1));
 }
 
-/** PyTorch replaying our run of the seed: from its initial weights, on its batches (see replayCase). */
-async function runReplayFull(o: Options, python: string, arm: Arm, seed: number): Promise<void> {
-  const file = runFile(o, 'replay', arm, seed);
+/**
+ * PyTorch on the batches of our run of the seed (see replayCase): from its initial weights (`replay`),
+ * or from the reference initialisation drawn by torch from the seed (`torchinit`).
+ */
+async function runReplayFull(o: Options, python: string, engine: 'replay' | 'torchinit', arm: Arm, seed: number): Promise<void> {
+  const file = runFile(o, engine, arm, seed);
   if (cached(file)) return;
   const start = performance.now();
   const blob = new Blob();
   const manifest = await replayCase(completeSpec(budgetSpec(arm, seed)), completeRuntime({ ...RUNTIME, backend: o.backend }), blob, ['float32']);
-  const torch = (await runTorch(python, [manifest], blob))[0].float32 as RunOutcome;
+  const init = engine === 'torchinit' ? { torchInitSeed: seed } : {};
+  const torch = (await runTorch(python, [{ ...manifest, ...init }], blob))[0].float32 as RunOutcome;
   torch.testError.forEach((error, e) =>
-    console.log(`  replay ${arm.key} seed ${seed}: epoch ${e + 1}/${BUDGET.epochs}, train loss ${torch.trainLoss[e].toFixed(4)}, test error ${error.toFixed(2)} %`),
+    console.log(`  ${engine} ${arm.key} seed ${seed}: epoch ${e + 1}/${BUDGET.epochs}, train loss ${torch.trainLoss[e].toFixed(4)}, test error ${error.toFixed(2)} %`),
   );
   const outcome: RunResult = { testError: torch.testError[BUDGET.epochs - 1], trainLoss: torch.trainLoss[BUDGET.epochs - 1], seconds: (performance.now() - start) / 1000 };
   writeFileSync(file, JSON.stringify(outcome, null, 1));
@@ -250,10 +259,10 @@ function report(o: Options): void {
   ] as const) {
     console.log(`\n${title}, seeds ${o.seeds.join(', ')}: mean ± std (per seed)`);
     printTable(
-      ['arm', 'ours', 'PyTorch reference, same subset', 'ours - PyTorch (± s.e.)', 'PyTorch on our draws', 'ours - PyTorch on our draws'],
+      ['arm', 'ours', 'PyTorch reference, same subset', 'ours - reference (± s.e.)', 'PyTorch, our init + batches', 'PyTorch, own init + our batches'],
       ARMS.map((arm) => {
-        const [ours, torch, replay] = ENGINES.map((engine) => values(engine, arm, pick));
-        return [arm.name, cell(ours, digits), cell(torch, digits), difference(ours, torch, digits), cell(replay, digits), difference(ours, replay, digits)];
+        const [ours, torch, replay, torchinit] = ENGINES.map((engine) => values(engine, arm, pick));
+        return [arm.name, cell(ours, digits), cell(torch, digits), difference(ours, torch, digits), cell(replay, digits), cell(torchinit, digits)];
       }),
     );
   }
@@ -277,7 +286,11 @@ async function table(o: Options, python: string | undefined): Promise<void> {
     const trainCount = (await loadDataset('fashion-mnist', { split: 'train' })).count;
     queues.push(jobs.reduce((prev, j) => prev.then(() => runTorchFull(o, python as string, trainCount, j.arm, j.seed)), Promise.resolve()));
   }
-  if (o.engines.includes('replay')) queues.push(jobs.reduce((prev, j) => prev.then(() => runReplayFull(o, python as string, j.arm, j.seed)), Promise.resolve()));
+  const replays = (['replay', 'torchinit'] as const).filter((e) => o.engines.includes(e));
+  if (replays.length > 0) {
+    const replayJobs = jobs.flatMap((j) => replays.map((engine) => ({ ...j, engine })));
+    queues.push(replayJobs.reduce((prev, j) => prev.then(() => runReplayFull(o, python as string, j.engine, j.arm, j.seed)), Promise.resolve()));
+  }
   if (o.engines.includes('ours')) queues.push(jobs.reduce((prev, j) => prev.then(() => runOursFull(o, j.arm, j.seed)), Promise.resolve()));
   await Promise.all(queues);
   report(o);

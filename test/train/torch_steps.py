@@ -3,11 +3,12 @@ on the same batches with the loop of the reference script (../shared/anchors/tor
 step LR set at the start of each epoch, model.train(), cross-entropy (batch mean), zero_grad, backward,
 SGD step (momentum, weight decay on every parameter), then an eval-mode pass over the test batches
 (loss and error).
-Each case names the dtypes to run in ('float32', 'float64'), and may give momentum buffers to start from.
+Each case names the dtypes to run in ('float32', 'float64'), and may give momentum buffers to start from,
+or 'torchInitSeed': start from the reference script's initialisation drawn by torch instead of the given weights.
 Usage: torch_steps.py MANIFEST_JSON BLOB NETS_DIR OUT_BLOB; prints per case {dtype: {epochs, layers}},
 the final weights (tfjs layout) in OUT_BLOB."""
-import json, sys
-import numpy as np, torch, torch.nn.functional as F
+import json, math, sys
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 sys.path.insert(0, sys.argv[3])
 from torch_nets import Blob, build, nhwc_to_nchw, tfjs_arrays
 
@@ -40,10 +41,21 @@ def from_tfjs(param, t):
     return t
 
 
+def reference_init(m, seed):
+    """Replace the given weights by the reference script's initialisation, drawn by torch from `seed`:
+    He normal (fan-out) convolutions, BatchNorm 1 / 0 with fresh statistics, PyTorch's default Linear."""
+    torch.manual_seed(seed)
+    for mod in m.modules():
+        if isinstance(mod, nn.Conv2d): mod.weight.data.normal_(0, math.sqrt(2. / (mod.kernel_size[0] * mod.kernel_size[1] * mod.out_channels)))
+        elif isinstance(mod, nn.BatchNorm2d): mod.weight.data.fill_(1); mod.bias.data.zero_(); mod.reset_running_stats()
+        elif isinstance(mod, nn.Linear): mod.reset_parameters()
+
+
 def train(case, dtype):
     """The reference loop in `dtype`; returns the per-epoch losses and the final weights (tfjs layout)."""
     first = batch(case['epochs'][0][0])[0]
     m = build(case['spec'], case['layers'], blob, first).to(dtype)
+    if 'torchInitSeed' in case: reference_init(m, case['torchInitSeed'])
     opt = torch.optim.SGD(m.parameters(), lr=case['lr'], momentum=case['momentum'], weight_decay=case['weightDecay'], nesterov=case['nesterov'])
     for layer in case.get('buffers', []):  # momentum buffers to continue from, tfjs layout
         for param, ref in zip(trainable(m.mods[layer['name']]), layer['arrays']):
