@@ -1,6 +1,6 @@
 /**
  * Fidelity benchmark: `npm run bench fidelity [seed ...]`, or with options
- * `npm run bench -- fidelity --seeds 1 2 3 [--steps-only | --table-only] [--engine ours|torch|replay|torchinit]
+ * `npm run bench -- fidelity --seeds 1 2 3 [--steps-only | --table-only | --report] [--engine ours|torch|replay|torchinit]
  * [--runs DIR] [--anchor FILE] [--backend wasm|cpu]`, or `--continue CHECKPOINT ...`. Not part of a
  * plain `npm run bench` (hours).
  *
@@ -68,6 +68,8 @@ interface Options {
   seeds: number[];
   steps: boolean;
   table: boolean;
+  /** Print the table of the runs kept in `runs`, running nothing. */
+  reportOnly: boolean;
   engines: Engine[];
   runs: string;
   anchor: string;
@@ -81,7 +83,7 @@ class UsageError extends Error {}
 function parseArgs(args: readonly string[]): Options {
   const o: Options = {
     seeds: [], steps: true, table: true, engines: [...ENGINES], runs: path.join(ROOT, 'results', 'fidelity'),
-    anchor: path.resolve(ROOT, '..', 'shared', 'anchors', 'torch_reference_train.py'), backend: 'wasm', continueFrom: [],
+    anchor: path.resolve(ROOT, '..', 'shared', 'anchors', 'torch_reference_train.py'), backend: 'wasm', continueFrom: [], reportOnly: false,
   };
   const value = (i: number, flag: string) => {
     if (args[i] === undefined || args[i].startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -93,6 +95,7 @@ function parseArgs(args: readonly string[]): Options {
     else if (a === '--seeds') continue;
     else if (a === '--steps-only') o.table = false;
     else if (a === '--table-only') o.steps = false;
+    else if (a === '--report') o.reportOnly = true;
     else if (a === '--runs') o.runs = path.resolve(value(++i, a));
     else if (a === '--anchor') o.anchor = path.resolve(value(++i, a));
     else if (a === '--continue') {
@@ -108,7 +111,7 @@ function parseArgs(args: readonly string[]): Options {
       const b = value(++i, a);
       if (b !== 'wasm' && b !== 'cpu') throw new UsageError(`--backend: expected wasm or cpu, got '${b}'`);
       o.backend = b;
-    } else throw new UsageError(`unknown argument '${a}' (expected seeds, --seeds, --steps-only, --table-only, --continue, --engine, --runs, --anchor, --backend)`);
+    } else throw new UsageError(`unknown argument '${a}' (expected seeds, --seeds, --steps-only, --table-only, --report, --continue, --engine, --runs, --anchor, --backend)`);
   }
   if (o.seeds.length === 0) o.seeds = [1, 2, 3];
   return o;
@@ -301,12 +304,16 @@ export async function run(args: readonly string[] = []): Promise<void> {
   const python = findTorchPython();
   try {
     o = parseArgs(args);
-    const problem = o.table ? tableProblem(o, python) : undefined;
+    const problem = o.table && !o.reportOnly ? tableProblem(o, python) : undefined;
     if (problem) throw new UsageError(problem);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`bench fidelity: ${error.message}`);
     process.exitCode = 2;
+    return;
+  }
+  if (o.reportOnly) {
+    report(o);
     return;
   }
   if (!(await fashionMnistPresent())) throw new Error('bench fidelity needs the Fashion-MNIST files (apt-get install dataset-fashion-mnist)');
