@@ -14,10 +14,10 @@ import { PRESET_NAMES, PRESETS, type PresetName } from '../core/presets.js';
 import { Validator } from '../core/validate.js';
 import { builtinName } from '../data/load.js';
 import { ARCHITECTURES, resolveSpec, type Arch, type ModelSpec } from '../models/spec.js';
-import { completeEraserGeometry, completeScheduleList, completeSgd, differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from './spec-schema.js';
+import { completeEraserGeometry, completeScheduleList, completeSgd, differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SgdFields, type SpecSchema } from './spec-schema.js';
 
 /** The caller's choices for a run; unset = default. The model options are the registry's (`ModelSpec`; each applies to its architecture only). */
-export interface RunSpec extends Pick<ModelSpec, 'depth' | 'widenFactor' | 'cardinality' | 'baseWidth' | 'drop' | 'convDropout'> {
+export interface RunSpec extends Pick<ModelSpec, 'depth' | 'widenFactor' | 'cardinality' | 'baseWidth' | 'drop' | 'convDropout'>, SgdFields {
   /** `fashion-mnist`, `cifar10`, `cifar100` (any spelling `builtinName` accepts) or an image folder. */
   dataset?: string;
   arch?: Arch;
@@ -43,11 +43,6 @@ export interface RunSpec extends Pick<ModelSpec, 'depth' | 'widenFactor' | 'card
   /** 0-based epochs at which the LR is multiplied by `gamma` (default 150, 225). */
   schedule?: number[];
   gamma?: number;
-  lr?: number;
-  momentum?: number;
-  /** On every parameter, BatchNorm's included, as PyTorch's SGD (default 5e-4). */
-  weightDecay?: number;
-  nesterov?: boolean;
   labelSmoothing?: number;
   trainBatch?: number;
   /**

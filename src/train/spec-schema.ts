@@ -84,6 +84,7 @@ export function resumeSpec<S extends EpochsField, C extends S>(schema: SpecSchem
 export interface SgdFields {
   lr?: number;
   momentum?: number;
+  /** On every parameter, BatchNorm's included, as PyTorch's SGD (default 5e-4 for a classifier run, 1e-4 for a detector). */
   weightDecay?: number;
   nesterov?: boolean;
 }

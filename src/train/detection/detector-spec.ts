@@ -8,14 +8,14 @@ import type { ObjectAwareMode } from '../../core/object-aware.js';
 import { PRESETS } from '../../core/presets.js';
 import { Validator } from '../../core/validate.js';
 import { completeRuntime, type RunRuntime } from '../run-runtime.js';
-import { completeEraserGeometry, completeScheduleList, completeSgd, differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SpecSchema } from '../spec-schema.js';
+import { completeEraserGeometry, completeScheduleList, completeSgd, differingFields, hashOfSpec, orderedFields, rejectUnknownFields, resumeSpec, type SgdFields, type SpecSchema } from '../spec-schema.js';
 
 /** No erasing, or the paper's three object-aware schemes: IRE (`image`), ORE (`object`), I+ORE (`image+object`). */
 export const ERASING_ARMS = ['none', 'image', 'object', 'image+object'] as const;
 export type ErasingArm = 'none' | ObjectAwareMode;
 
 /** The caller's choices for a detector run; unset = default. */
-export interface DetectorSpec {
+export interface DetectorSpec extends SgdFields {
   /** Training scenes, generated from the Fashion-MNIST train split (default 2000). */
   trainScenes?: number;
   /** Test scenes, from the test split (default 500). */
@@ -40,10 +40,6 @@ export interface DetectorSpec {
   /** 0-based epochs at which the LR is multiplied by `gamma` (default: at 2/3 and 5/6 of the epochs). */
   schedule?: number[];
   gamma?: number;
-  lr?: number;
-  momentum?: number;
-  weightDecay?: number;
-  nesterov?: boolean;
   trainBatch?: number;
   /** Seed of every random draw of the run: weights, order, flips, erasing. */
   seed?: number;
