@@ -263,7 +263,7 @@ export async function run(): Promise<void> {
     oursRounds.push(oursAll());
   }
   const [mine, tv] = [best(oursRounds), python ? best(tvRounds) : null];
-  const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(1)}x` : '-');
+  const ratio = (a: number, b: number | undefined, digits = 1) => (b ? `${(a / b).toFixed(digits)}x` : '-');
   const rows = CASES.map((c) => {
     const [copy, inPlace] = [mine[`${c.name} copy`], mine[`${c.name} inplace`]];
     const [tvCopy, tvInPlace] = [tv?.[c.name], tv?.[`${c.name} inplace`]];
@@ -276,11 +276,13 @@ export async function run(): Promise<void> {
       'in place: torchvision': tvInPlace ? fmt(tvInPlace) : '-',
       'in place: ratio': ratio(inPlace, tvInPlace),
       'ours hwc in place': fmt(mine[`${c.name} hwc`]),
-      'ours new array': fmt(mine[`${c.name} new`]),
+      'new array: ours': fmt(mine[`${c.name} new`]),
+      'new array: ratio': ratio(mine[`${c.name} new`], tvCopy, 2),
     };
   });
   console.table(rows);
   console.log('copy: torchvision clones only the images it erases (half of them); ours writes every image into out');
+  console.log('new array: the default apply(image, rng), a new array per image, against torchvision\'s copy (inplace=False)');
   normalValues(python);
   if (python) fidelity(python);
 }

@@ -3,6 +3,8 @@
  * layout of pixels held in a Uint8Array or Float32Array.
  */
 
+import { uninitialisedBytes } from './uninitialised.js';
+
 /** Pixel storage accepted everywhere in the library. */
 export type PixelArray = Uint8Array | Float32Array;
 
@@ -108,20 +110,18 @@ export function offsetOf(view: ImageView, y: number, x: number, c: number): numb
     : (c * view.height + y) * view.width + x;
 }
 
-/** Node's uninitialised allocation (`Buffer.allocUnsafeSlow`), where the runtime has one. */
-const allocUninitialised = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): Uint8Array } }).Buffer?.allocUnsafeSlow;
-
 /** From this size a copy takes an uninitialised block: zero-filling it first costs as much as the copy. */
 const UNINITIALISED_FROM_BYTES = 16 * 1024;
 
 /**
  * A new array of the same type holding a copy of `data` (its own ArrayBuffer, exactly as long).
  * In Node a large copy goes into uninitialised memory, about twice as fast as `slice()` for a
- * 3x224x224 float image, since every byte is overwritten by the copy anyway.
+ * 3x224x224 float image, since every byte is overwritten by the copy anyway; the first one also
+ * hints the C allocator to reuse freed copies (see `uninitialisedBytes`).
  */
 export function copyOf<T extends PixelArray>(data: T): T {
-  if (allocUninitialised === undefined || data.byteLength < UNINITIALISED_FROM_BYTES) return data.slice() as T;
-  const bytes = allocUninitialised(data.byteLength);
+  const bytes = data.byteLength < UNINITIALISED_FROM_BYTES ? undefined : uninitialisedBytes(data.byteLength);
+  if (bytes === undefined) return data.slice() as T;
   const copy = new (data.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T)(bytes.buffer, bytes.byteOffset, data.length);
   copy.set(data);
   return copy;
