@@ -27,6 +27,11 @@ float* floats(const Napi::Value& value, size_t length, const char* name) {
   return array.Data();
 }
 
+/** A float32 array argument of `length` values, or nullptr for null. */
+const float* optionalFloats(const Napi::Value& value, size_t length, const char* name) {
+  return value.IsNull() ? nullptr : floats(value, length, name);
+}
+
 int positive(const Napi::Value& value, const char* name) {
   const int n = value.IsNumber() ? value.As<Napi::Number>().Int32Value() : 0;
   if (n <= 0) throw Napi::RangeError::New(value.Env(), std::string(name) + " must be a positive integer");
@@ -69,7 +74,7 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   const ConvGeometry g = geometry(info[0]);
   const float* x = floats(info[1], inputLength(g), "x");
   const float* w = floats(info[2], filterLength(g), "filter");
-  const float* bias = info[3].IsNull() ? nullptr : floats(info[3], g.outChannels, "bias");
+  const float* bias = optionalFloats(info[3], g.outChannels, "bias");
   const bool relu = info[4].ToBoolean();
   float* y = floats(info[5], outputLength(g), "y");
   return guarded(info, [&] { re::convForward(g, x, w, bias, relu, y); });
@@ -93,7 +98,7 @@ Napi::Value ConvBackwardWeights(const Napi::CallbackInfo& info) {
   return guarded(info, [&] { re::convBackwardWeights(g, x, dy, dw); });
 }
 
-// batchNormForward(rows, channels, x, gamma, beta, epsilon, y, mean, variance)
+// batchNormForward(rows, channels, x, gamma, beta, epsilon, relu, y, mean, variance, scale)
 Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
   const int rows = positive(info[0], "rows");
   const int channels = positive(info[1], "channels");
@@ -102,13 +107,15 @@ Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
   const float* gamma = floats(info[3], channels, "gamma");
   const float* beta = floats(info[4], channels, "beta");
   const float epsilon = info[5].As<Napi::Number>().FloatValue();
-  float* y = floats(info[6], size, "y");
-  float* mean = floats(info[7], channels, "mean");
-  float* variance = floats(info[8], channels, "variance");
-  return guarded(info, [&] { re::batchNormForward(rows, channels, x, gamma, beta, epsilon, y, mean, variance); });
+  const bool relu = info[6].ToBoolean();
+  float* y = floats(info[7], size, "y");
+  float* mean = floats(info[8], channels, "mean");
+  float* variance = floats(info[9], channels, "variance");
+  float* scale = floats(info[10], channels, "scale");
+  return guarded(info, [&] { re::batchNormForward(rows, channels, x, gamma, beta, epsilon, relu, y, mean, variance, scale); });
 }
 
-// batchNormBackward(rows, channels, dy, x, gamma, mean, variance, epsilon, dx, dgamma, dbeta)
+// batchNormBackward(rows, channels, dy, x, gamma, mean, variance, epsilon, reluScale | null, reluBeta | null, dx, dgamma, dbeta)
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   const int rows = positive(info[0], "rows");
   const int channels = positive(info[1], "channels");
@@ -119,11 +126,16 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   const float* mean = floats(info[5], channels, "mean");
   const float* variance = floats(info[6], channels, "variance");
   const float epsilon = info[7].As<Napi::Number>().FloatValue();
-  float* dx = floats(info[8], size, "dx");
-  float* dgamma = floats(info[9], channels, "dgamma");
-  float* dbeta = floats(info[10], channels, "dbeta");
+  const float* reluScale = optionalFloats(info[8], channels, "reluScale");
+  const float* reluBeta = optionalFloats(info[9], channels, "reluBeta");
+  if ((reluScale == nullptr) != (reluBeta == nullptr)) {
+    throw Napi::TypeError::New(info.Env(), "reluScale and reluBeta must both be given or both be null");
+  }
+  float* dx = floats(info[10], size, "dx");
+  float* dgamma = floats(info[11], channels, "dgamma");
+  float* dbeta = floats(info[12], channels, "dbeta");
   return guarded(info, [&] {
-    re::batchNormBackward(rows, channels, dy, x, gamma, mean, variance, epsilon, dx, dgamma, dbeta);
+    re::batchNormBackward(rows, channels, dy, x, gamma, mean, variance, epsilon, reluScale, reluBeta, dx, dgamma, dbeta);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "elementwise.h"
 #include "parallel.h"
 
 namespace re {
@@ -36,37 +37,58 @@ void shiftedSums(const float* __restrict x, const float* __restrict shift, size_
   }
 }
 
-/** s1[c] += Σ dy, s2[c] += Σ dy (x - mean[c]) over `rows` rows. */
+/** The forward's output before the ReLU, recomputed exactly: the same float operations in the same order. */
+inline float normalised(float x, float mean, float scale, float beta) { return (x - mean) * scale + beta; }
+
+/**
+ * The gradient reaching the normalisation: dy, or with a fused ReLU dy · step(pre), where pre is
+ * recomputed from x, mean, scale and beta (both null: no ReLU).
+ */
+struct Upstream {
+  const float* __restrict scale = nullptr;
+  const float* __restrict beta = nullptr;
+  bool active() const { return scale != nullptr; }
+};
+
+/** s1[c] += Σ dz, s2[c] += Σ dz (x - mean[c]) over `rows` rows, dz the upstream gradient (see Upstream). */
 RE_VECTOR_CLONES
-void gradientSums(const float* __restrict dy, const float* __restrict x, const float* __restrict mean, size_t rows, size_t channels,
-                  double* __restrict s1, double* __restrict s2) {
+void gradientSums(const float* __restrict dy, const float* __restrict x, const float* __restrict mean, Upstream up, size_t rows,
+                  size_t channels, double* __restrict s1, double* __restrict s2) {
   for (size_t r = 0; r < rows; r++) {
     const float* d = dy + r * channels;
     const float* v = x + r * channels;
     for (size_t c = 0; c < channels; c++) {
-      s1[c] += d[c];
-      s2[c] += static_cast<double>(d[c]) * (static_cast<double>(v[c]) - mean[c]);
+      const float dz = up.active() ? reluGradient(d[c], normalised(v[c], mean[c], up.scale[c], up.beta[c])) : d[c];
+      s1[c] += dz;
+      s2[c] += static_cast<double>(dz) * (static_cast<double>(v[c]) - mean[c]);
     }
   }
 }
 
-/** y = (x - mean[c]) * scale[c] + beta[c] over `rows` rows. */
+/** y = (x - mean[c]) * scale[c] + beta[c] over `rows` rows, through a ReLU when `withRelu`. */
 RE_VECTOR_CLONES
 void normalise(const float* __restrict x, const float* __restrict mean, const float* __restrict scale, const float* __restrict beta,
-               size_t rows, size_t channels, float* __restrict y) {
+               bool withRelu, size_t rows, size_t channels, float* __restrict y) {
   for (size_t r = 0; r < rows; r++) {
     const size_t row = r * channels;
-    for (size_t c = 0; c < channels; c++) y[row + c] = (x[row + c] - mean[c]) * scale[c] + beta[c];
+    for (size_t c = 0; c < channels; c++) {
+      const float pre = normalised(x[row + c], mean[c], scale[c], beta[c]);
+      y[row + c] = withRelu ? relu(pre) : pre;
+    }
   }
 }
 
-/** dx = a[c] dy + b[c] (x - mean[c]) + d[c] over `rows` rows. */
+/** dx = a[c] dz + b[c] (x - mean[c]) + d[c] over `rows` rows, dz the upstream gradient (see Upstream). */
 RE_VECTOR_CLONES
-void inputGradient(const float* __restrict dy, const float* __restrict x, const float* __restrict mean, const float* __restrict a,
-                   const float* __restrict b, const float* __restrict d, size_t rows, size_t channels, float* __restrict dx) {
+void inputGradient(const float* __restrict dy, const float* __restrict x, const float* __restrict mean, Upstream up,
+                   const float* __restrict a, const float* __restrict b, const float* __restrict d, size_t rows, size_t channels,
+                   float* __restrict dx) {
   for (size_t r = 0; r < rows; r++) {
     const size_t row = r * channels;
-    for (size_t c = 0; c < channels; c++) dx[row + c] = a[c] * dy[row + c] + b[c] * (x[row + c] - mean[c]) + d[c];
+    for (size_t c = 0; c < channels; c++) {
+      const float dz = up.active() ? reluGradient(dy[row + c], normalised(x[row + c], mean[c], up.scale[c], up.beta[c])) : dy[row + c];
+      dx[row + c] = a[c] * dz + b[c] * (x[row + c] - mean[c]) + d[c];
+    }
   }
 }
 
@@ -106,8 +128,8 @@ void forEachRowBlock(int rows, Rows body) {
 
 }  // namespace
 
-void batchNormForward(int rows, int channels, const float* x, const float* gamma, const float* beta, float epsilon,
-                      float* y, float* mean, float* variance) {
+void batchNormForward(int rows, int channels, const float* x, const float* gamma, const float* beta, float epsilon, bool withRelu,
+                      float* y, float* mean, float* variance, float* scale) {
   // Sums of x - shift and its square, shifted by the first row so that the variance does not
   // come from the difference of two large numbers.
   const size_t width = static_cast<size_t>(channels);
@@ -115,7 +137,6 @@ void batchNormForward(int rows, int channels, const float* x, const float* gamma
   channelSums(
       rows, channels, [&](size_t first, size_t count, double* s1, double* s2) { shiftedSums(x + first * width, x, count, width, s1, s2); },
       sum, squares);
-  std::vector<float> scale(channels);
   for (int c = 0; c < channels; c++) {
     const double shifted = sum[c] / rows;
     const double var = std::max(0.0, squares[c] / rows - shifted * shifted);
@@ -124,17 +145,19 @@ void batchNormForward(int rows, int channels, const float* x, const float* gamma
     scale[c] = static_cast<float>(gamma[c] / std::sqrt(var + epsilon));
   }
   forEachRowBlock(rows, [&](size_t first, size_t count) {
-    normalise(x + first * width, mean, scale.data(), beta, count, width, y + first * width);
+    normalise(x + first * width, mean, scale, beta, withRelu, count, width, y + first * width);
   });
 }
 
 void batchNormBackward(int rows, int channels, const float* dy, const float* x, const float* gamma, const float* mean,
-                       const float* variance, float epsilon, float* dx, float* dgamma, float* dbeta) {
+                       const float* variance, float epsilon, const float* reluScale, const float* reluBeta, float* dx, float* dgamma,
+                       float* dbeta) {
   const size_t width = static_cast<size_t>(channels);
+  const Upstream up{reluScale, reluBeta};
   std::vector<double> sumDy, sumDyCentred;
   channelSums(
       rows, channels,
-      [&](size_t first, size_t count, double* s1, double* s2) { gradientSums(dy + first * width, x + first * width, mean, count, width, s1, s2); },
+      [&](size_t first, size_t count, double* s1, double* s2) { gradientSums(dy + first * width, x + first * width, mean, up, count, width, s1, s2); },
       sumDy, sumDyCentred);
   // dx = gamma invStd (dy - dbeta / n - xhat dgamma / n) = a dy + b (x - mean) + d per channel.
   std::vector<float> a(channels), b(channels), d(channels);
@@ -149,7 +172,7 @@ void batchNormBackward(int rows, int channels, const float* dy, const float* x, 
     d[c] = static_cast<float>(-k * sumDy[c] / rows);
   }
   forEachRowBlock(rows, [&](size_t first, size_t count) {
-    inputGradient(dy + first * width, x + first * width, mean, a.data(), b.data(), d.data(), count, width, dx + first * width);
+    inputGradient(dy + first * width, x + first * width, mean, up, a.data(), b.data(), d.data(), count, width, dx + first * width);
   });
 }
 

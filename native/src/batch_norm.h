@@ -6,17 +6,22 @@
 namespace re {
 
 /**
- * y = gamma (x - mean) / sqrt(variance + epsilon) + beta, with the batch mean and biased variance
- * written to `mean` and `variance` (length `channels`).
+ * y = gamma (x - mean) / sqrt(variance + epsilon) + beta, then max(0, y) when `withRelu`, with the
+ * batch mean, the biased variance and the float scale gamma / sqrt(variance + epsilon) the output
+ * was computed with written to `mean`, `variance` and `scale` (length `channels`).
  */
-void batchNormForward(int rows, int channels, const float* x, const float* gamma, const float* beta, float epsilon,
-                      float* y, float* mean, float* variance);
+void batchNormForward(int rows, int channels, const float* x, const float* gamma, const float* beta, float epsilon, bool withRelu,
+                      float* y, float* mean, float* variance, float* scale);
 
 /**
  * Gradients of the forward above given dy: dx (rows x channels), dgamma and dbeta (channels).
- * `mean` and `variance` are the forward's batch statistics.
+ * `mean` and `variance` are the forward's batch statistics. For a forward with the ReLU, pass its
+ * `scale` and `beta` as `reluScale` and `reluBeta` (null otherwise): the ReLU's gradient is applied
+ * to dy on the fly, with the pre-ReLU output recomputed exactly, bit for bit as a separate ReLU
+ * gradient would give.
  */
 void batchNormBackward(int rows, int channels, const float* dy, const float* x, const float* gamma, const float* mean,
-                       const float* variance, float epsilon, float* dx, float* dgamma, float* dbeta);
+                       const float* variance, float epsilon, const float* reluScale, const float* reluBeta, float* dx, float* dgamma,
+                       float* dbeta);
 
 }  // namespace re

@@ -1,7 +1,6 @@
 #include "elementwise.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "parallel.h"
 
@@ -25,16 +24,13 @@ void forEachBlock(size_t size, size_t block, Body body) {
 
 void reluForward(size_t size, const float* x, float* y) {
   forEachBlock(size, kBlock, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; i++) y[i] = x[i] > 0.f || std::isnan(x[i]) ? x[i] : 0.f;
+    for (size_t i = begin; i < end; i++) y[i] = relu(x[i]);
   });
 }
 
 void reluBackward(size_t size, const float* dy, const float* x, float* dx) {
   forEachBlock(size, kBlock, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; i++) {
-      const float step = std::isnan(x[i]) ? x[i] : (x[i] > 0.f ? 1.f : 0.f);
-      dx[i] = dy[i] * step;
-    }
+    for (size_t i = begin; i < end; i++) dx[i] = reluGradient(dy[i], x[i]);
   });
 }
 

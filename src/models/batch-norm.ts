@@ -7,6 +7,9 @@
  * - semantics: the running variance is updated with the unbiased batch variance (x n/(n-1)) as
  *   PyTorch does; tfjs-layers uses the biased one.
  * Training mode normalises with the batch mean and biased variance; inference with the running ones.
+ * With `relu` the layer is batch normalisation then a ReLU: on the native kernels one kernel each way
+ * (bit for bit what the two separate layers give, with one activation-sized tensor less per layer),
+ * elsewhere `tf.relu` after the normalisation.
  * Weights, in this order: gamma (1), beta (0), moving_mean (0), moving_variance (1) — the same names
  * and order as tfjs-layers' layer.
  */
@@ -19,6 +22,8 @@ export interface TorchBatchNormArgs {
   momentum?: number;
   /** Added to the variance. Default 1e-5. */
   epsilon?: number;
+  /** Apply a ReLU to the output. Default false. */
+  relu?: boolean;
   name?: string;
 }
 
@@ -33,37 +38,47 @@ export type StatisticsSink = (mean: tf.Tensor, variance: tf.Tensor, count: numbe
  * pass; the statistics are handed to `sink` from there for the running averages. With the native
  * kernels active each direction is one kernel; otherwise it is composed from tf ops.
  */
-function normaliseTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, sink: StatisticsSink): tf.Tensor4D {
+function normaliseTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, settings: Settings, sink: StatisticsSink): tf.Tensor4D {
   const count = x.size / x.shape[3];
   const fused = batchNormTrainingKernelsActive();
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const call = { input, scale, offset, epsilon, save, sink, count };
+    const call = { input, scale, offset, ...settings, save, sink, count };
     return fused ? fusedTraining(call) : composedTraining(call);
   });
-  return op(x, gamma, beta) as tf.Tensor4D;
+  const y = op(x, gamma, beta) as tf.Tensor4D;
+  return settings.relu && !fused ? tf.relu(y) : y;
 }
 
 type CustomGradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
 
+/** What a layer computes besides its weights. */
+interface Settings {
+  epsilon: number;
+  /** A ReLU after the normalisation: fused into the native kernels, else applied by the caller. */
+  relu: boolean;
+}
+
 /** One training-mode call: the custom gradient's inputs, its save function, and the layer's settings. */
-interface TrainingCall {
+interface TrainingCall extends Settings {
   input: tf.Tensor;
   scale: tf.Tensor;
   offset: tf.Tensor;
-  epsilon: number;
   save: tf.GradSaveFunc;
   sink: StatisticsSink;
   count: number;
 }
 
-function fusedTraining({ input, scale, offset, epsilon, save, sink, count }: TrainingCall): CustomGradResult {
-  const [value, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, gamma: scale, beta: offset }, { epsilon }) as tf.Tensor[];
+function fusedTraining({ input, scale, offset, epsilon, relu, save, sink, count }: TrainingCall): CustomGradResult {
+  const attrs = { epsilon, relu };
+  const [value, mean, variance, used] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, gamma: scale, beta: offset }, attrs) as tf.Tensor[];
   sink(mean, variance, count);
-  save([input, scale, mean, variance]);
+  save([input, scale, mean, variance, ...(relu ? [offset, used] : [])]);
+  if (!relu) used.dispose();
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-    const [xs, g, m, v] = saved;
-    return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x: xs, gamma: g, mean: m, variance: v }, { epsilon }) as tf.Tensor[];
+    const [xs, g, m, v, beta, forwardScale] = saved;
+    const inputs = { dy, x: xs, gamma: g, mean: m, variance: v, ...(relu ? { beta, scale: forwardScale } : {}) };
+    return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, inputs, attrs) as tf.Tensor[];
   };
   return { value, gradFunc };
 }
@@ -94,6 +109,7 @@ export class TorchBatchNorm extends tfl.layers.Layer {
   static readonly className = 'TorchBatchNorm';
   private readonly momentum: number;
   private readonly epsilon: number;
+  private readonly relu: boolean;
   private gamma!: tfl.LayerVariable;
   private beta!: tfl.LayerVariable;
   private movingMean!: tfl.LayerVariable;
@@ -104,6 +120,7 @@ export class TorchBatchNorm extends tfl.layers.Layer {
     super({ name: args.name });
     this.momentum = args.momentum ?? 0.1;
     this.epsilon = args.epsilon ?? 1e-5;
+    this.relu = args.relu ?? false;
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
@@ -126,9 +143,11 @@ export class TorchBatchNorm extends tfl.layers.Layer {
     const gamma = this.gamma.read() as tf.Tensor1D;
     const beta = this.beta.read() as tf.Tensor1D;
     if (kwargs.training !== true) {
-      return tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
+      const y = tf.batchNorm(x, this.movingMean.read() as tf.Tensor1D, this.movingVariance.read() as tf.Tensor1D, beta, gamma, this.epsilon);
+      return this.relu ? tf.relu(y) : y;
     }
-    return normaliseTraining(x, gamma, beta, this.epsilon, this.recorder ?? ((mean, variance, count) => this.updateRunning(mean, variance, count)));
+    const sink = this.recorder ?? ((mean, variance, count) => this.updateRunning(mean, variance, count));
+    return normaliseTraining(x, gamma, beta, { epsilon: this.epsilon, relu: this.relu }, sink);
   }
 
   /**
@@ -152,7 +171,7 @@ export class TorchBatchNorm extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon, relu: this.relu };
   }
 }
 

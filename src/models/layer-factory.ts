@@ -71,16 +71,17 @@ export class LayerFactory {
   }
 
   /** Batch normalisation over channels with PyTorch's semantics and defaults. */
-  bn(x: Node, name: string): Node {
-    return apply(new TorchBatchNorm({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON, name }), x);
+  bn(x: Node, name: string, relu = false): Node {
+    return apply(new TorchBatchNorm({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON, relu, name }), x);
   }
 
   relu(x: Node, name: string): Node {
     return apply(tfl.layers.reLU({ name }), x);
   }
 
+  /** Batch normalisation then a ReLU, as one layer (`${name}_bn`) that fuses them on the native kernels. */
   bnRelu(x: Node, name: string): Node {
-    return this.relu(this.bn(x, `${name}_bn`), `${name}_relu`);
+    return this.bn(x, `${name}_bn`, true);
   }
 
   add(a: Node, b: Node, name: string): Node {

@@ -14,6 +14,7 @@ export interface NativeAddon {
   convForward(geometry: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, relu: boolean, y: Float32Array): void;
   convBackwardData(geometry: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   convBackwardWeights(geometry: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  /** y = batch norm of x (then max(0, y) with `relu`); writes the batch mean, biased variance and the float scale used. */
   batchNormForward(
     rows: number,
     channels: number,
@@ -21,10 +22,13 @@ export interface NativeAddon {
     gamma: Float32Array,
     beta: Float32Array,
     epsilon: number,
+    relu: boolean,
     y: Float32Array,
     mean: Float32Array,
     variance: Float32Array,
+    scale: Float32Array,
   ): void;
+  /** Gradients of batchNormForward; after a forward with the ReLU pass its scale and beta (else null, null). */
   batchNormBackward(
     rows: number,
     channels: number,
@@ -34,6 +38,8 @@ export interface NativeAddon {
     mean: Float32Array,
     variance: Float32Array,
     epsilon: number,
+    reluScale: Float32Array | null,
+    reluBeta: Float32Array | null,
     dx: Float32Array,
     dgamma: Float32Array,
     dbeta: Float32Array,

@@ -2,7 +2,9 @@
  * Portable model artifacts: rewrite the saved topology and weights of a model so that they use stock
  * tfjs-layers classes only, with the same inference outputs, and any TF.js program can load them with
  * `tf.loadLayersModel` without this package's layer classes:
- * - `TorchBatchNorm` → `BatchNormalization` (Keras momentum = 1 - PyTorch momentum, same epsilon);
+ * - `TorchBatchNorm` → `BatchNormalization` (Keras momentum = 1 - PyTorch momentum, same epsilon),
+ *   then a `ReLU` named `<layer>_relu` when the layer fuses one; layers reading the fused layer read
+ *   the ReLU instead;
  * - `SeededDropout` → `Dropout` (same rate; both are the identity at inference);
  * - `GroupedConv2D` → `ZeroPadding2D` (when it pads) then a `Conv2D` with 'valid' padding whose kernel
  *   is the block-diagonal expansion of the grouped one (zeros outside each group's block);
@@ -69,6 +71,31 @@ function batchNormalization(entry: LayerEntry): LayerEntry {
   return { ...entry, class_name: 'BatchNormalization', config };
 }
 
+/** Name of a layer with a ReLU fused, and the name its stock ReLU gets. */
+type ReluNames = ReadonlyMap<string, string>;
+
+/** BatchNormalization keeping the entry's name and weights, then the ReLU reading each of its calls. */
+function batchNormalizationThenRelu(entry: LayerEntry, reluName: string): LayerEntry[] {
+  const norm = batchNormalization(entry);
+  const relu: LayerEntry = { class_name: 'ReLU', config: { name: reluName, trainable: true } };
+  if (entry.name !== undefined) relu.name = reluName;
+  if (entry.inbound_nodes !== undefined) relu.inbound_nodes = entry.inbound_nodes.map((_, i) => [[String(entry.config.name), i, 0, {}]]);
+  return [norm, relu];
+}
+
+/** A reference [layer, node, tensor, ...] to a fused layer, pointed at its ReLU (same call index). */
+function redirect(reference: unknown, relus: ReluNames): unknown {
+  if (!Array.isArray(reference) || typeof reference[0] !== 'string') return reference;
+  const relu = relus.get(reference[0]);
+  return relu === undefined ? reference : [relu, ...reference.slice(1)];
+}
+
+/** The entry with every inbound reference to a fused layer pointed at that layer's ReLU. */
+function redirectInbound(entry: LayerEntry, relus: ReluNames): LayerEntry {
+  if (entry.inbound_nodes === undefined) return entry;
+  return { ...entry, inbound_nodes: entry.inbound_nodes.map((node) => node.map((reference) => redirect(reference, relus))) };
+}
+
 function dropout(entry: LayerEntry): LayerEntry {
   return { ...entry, class_name: 'Dropout', config: { ...baseConfig(entry.config), rate: entry.config.rate } };
 }
@@ -119,10 +146,12 @@ function identity(entry: LayerEntry): LayerEntry {
 }
 
 /** The stock entries replacing `entry` (itself when stock); throws for a class with no stock equivalent. */
-function rewriteLayer(entry: LayerEntry, taken: Set<string>): Rewrite {
+function rewriteLayer(entry: LayerEntry, taken: Set<string>, relus: ReluNames): Rewrite {
   switch (entry.class_name) {
-    case 'TorchBatchNorm':
-      return { layers: [batchNormalization(entry)], kernels: [] };
+    case 'TorchBatchNorm': {
+      const reluName = relus.get(String(entry.config.name));
+      return { layers: reluName === undefined ? [batchNormalization(entry)] : batchNormalizationThenRelu(entry, reluName), kernels: [] };
+    }
     case 'SeededDropout':
       return { layers: [dropout(entry)], kernels: [] };
     case 'GroupedConv2D':
@@ -144,9 +173,19 @@ export function portableTopology(topology: Config): { modelTopology: Config; ker
   if (!Array.isArray(modelConfig?.layers)) throw new TypeError('cannot export model: its topology has no layer list');
   const layers = modelConfig.layers as LayerEntry[];
   const taken = new Set(layers.map((entry) => String(entry.config.name)));
-  const rewrites = layers.map((entry) => rewriteLayer(entry, taken));
+  const fused = layers.filter((entry) => entry.class_name === 'TorchBatchNorm' && entry.config.relu === true);
+  const relus: ReluNames = new Map(fused.map((entry) => [String(entry.config.name), uniqueName(`${String(entry.config.name)}_relu`, taken)]));
+  const rewrites = layers.map((entry) => rewriteLayer(redirectInbound(entry, relus), taken, relus));
+  const outputs = modelConfig.output_layers;
   return {
-    modelTopology: { ...topology, config: { ...modelConfig, layers: rewrites.flatMap((r) => r.layers) } },
+    modelTopology: {
+      ...topology,
+      config: {
+        ...modelConfig,
+        layers: rewrites.flatMap((r) => r.layers),
+        ...(Array.isArray(outputs) ? { output_layers: outputs.map((reference) => redirect(reference, relus)) } : {}),
+      },
+    },
     kernels: rewrites.flatMap((r) => r.kernels),
   };
 }

@@ -57,4 +57,29 @@ describe('TorchBatchNorm (cpu)', () => {
     assert.ok(maxAbsDiff(layer.apply(x) as tf.Tensor, expected) < 1e-5, 'inference');
     assert.deepEqual(layer.getConfig().momentum, 0.1);
   });
+
+  it('with relu: training and inference outputs and gradients are those of the layer then tf.relu; the option survives its config', () => {
+    const build = (relu: boolean) => {
+      const layer = new TorchBatchNorm({ relu, name: relu ? 'fused' : 'plain' });
+      layer.apply(tfl.input({ shape: [5, 6, 4] }));
+      layer.setWeights([randn([4], 6, 0.5, 1), randn([4], 7), randn([4], 8), tf.ones([4])]);
+      return layer;
+    };
+    const [fused, plain] = [build(true), build(false)];
+    const x = randn([3, 5, 6, 4], 9, 2, 0.3);
+    const r = randn([3, 5, 6, 4], 10);
+    for (const training of [true, false]) {
+      const through = (layer: TorchBatchNorm, relu: boolean) => (a: tf.Tensor) => {
+        const y = layer.apply(a, { training }) as tf.Tensor;
+        return tf.sum(tf.mul(relu ? tf.relu(y) : y, r));
+      };
+      const y = fused.apply(x, { training }) as tf.Tensor;
+      assert.ok(maxAbsDiff(y, tf.relu(plain.apply(x, { training }) as tf.Tensor)) < 1e-6, `output (training ${training})`);
+      assert.ok(tf.min(y).dataSync()[0] === 0 && tf.max(y).dataSync()[0] > 0, 'the ReLU clips part of the output');
+      assert.ok(maxAbsDiff(tf.grad(through(fused, false))(x), tf.grad(through(plain, true))(x)) < 1e-6, `dx (training ${training})`);
+    }
+    const copy = TorchBatchNorm.fromConfig(TorchBatchNorm, fused.getConfig()) as TorchBatchNorm;
+    assert.equal(copy.getConfig().relu, true);
+    assert.equal(new TorchBatchNorm({}).getConfig().relu, false);
+  });
 });

@@ -1,13 +1,15 @@
 /**
  * The native oneDNN kernels (`npm run build:native`) against the cpu backend and the pure wasm
  * kernels: every convolution geometry of the wasm tests plus batches that span several native
- * tasks, forward (with bias and ReLU fused) and both gradients; the batch-norm kernels; results
+ * tasks, forward (with bias and ReLU fused) and both gradients; the batch-norm kernels, alone and
+ * with the ReLU fused; results
  * bit-identical for any thread count and run to run. Skipped when the addon is not built, unless
  * RANDOM_ERASING_REQUIRE_NATIVE=1 (CI), where a missing addon fails.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../../src/tf/kernels/native-batch-norm.js';
+import { RELU_GRAD } from '../../src/tf/kernels/native-relu.js';
 import { setupBackend } from '../../src/tf/backend.js';
 import { activeNative, loadNativeAddon } from '../../src/tf/native-addon.js';
 import { tf } from '../../src/tf/tf.js';
@@ -83,16 +85,34 @@ describe('native convolution kernels match cpu and the pure wasm kernels', { ski
   }
 });
 
-/** The two batch-norm kernels' outputs on wasm (native) as plain arrays. */
-async function batchNormOnNative(x: Inputs[string], gamma: Inputs[string], beta: Inputs[string], dy: Inputs[string]) {
+/**
+ * The two batch-norm kernels' outputs on wasm (native) as plain arrays: y, mean, variance, dx, dgamma,
+ * dbeta. With `relu` the kernels run with the ReLU fused.
+ */
+async function batchNormOnNative(x: Inputs[string], gamma: Inputs[string], beta: Inputs[string], dy: Inputs[string], relu = false) {
+  await setupBackend({ backend: 'wasm', native: true });
+  return tf.tidy(() => {
+    const t = (v: Inputs[string]) => tf.tensor(v.values, v.shape);
+    const [xs, g, b] = [t(x), t(gamma), t(beta)];
+    const attrs = { epsilon: 1e-5, relu };
+    const [y, mean, variance, scale] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: xs, gamma: g, beta: b }, attrs) as tf.Tensor[];
+    const inputs = { dy: t(dy), x: xs, gamma: g, mean, variance, ...(relu ? { beta: b, scale } : {}) };
+    const backward = tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, inputs, attrs) as tf.Tensor[];
+    return [y, mean, variance, ...backward].map((r) => r.dataSync() as Float32Array);
+  });
+}
+
+/** The batch-norm kernels without the ReLU, then the ReLU and its gradient as separate kernels. */
+async function batchNormThenReluOnNative(x: Inputs[string], gamma: Inputs[string], beta: Inputs[string], dy: Inputs[string]) {
   await setupBackend({ backend: 'wasm', native: true });
   return tf.tidy(() => {
     const t = (v: Inputs[string]) => tf.tensor(v.values, v.shape);
     const [xs, g] = [t(x), t(gamma)];
-    const forward = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: xs, gamma: g, beta: t(beta) }, { epsilon: 1e-5 }) as tf.Tensor[];
-    const [, mean, variance] = forward;
-    const backward = tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy: t(dy), x: xs, gamma: g, mean, variance }, { epsilon: 1e-5 }) as tf.Tensor[];
-    return [...forward, ...backward].map((r) => r.dataSync() as Float32Array);
+    const attrs = { epsilon: 1e-5, relu: false };
+    const [pre, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: xs, gamma: g, beta: t(beta) }, attrs) as tf.Tensor[];
+    const dz = tf.engine().runKernel(RELU_GRAD, { dy: t(dy), x: pre }) as tf.Tensor;
+    const backward = tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy: dz, x: xs, gamma: g, mean, variance }, attrs) as tf.Tensor[];
+    return [tf.relu(pre), mean, variance, ...backward].map((r) => r.dataSync() as Float32Array);
   });
 }
 
@@ -137,6 +157,35 @@ describe('native batch-norm kernels', { skip }, () => {
   }
 });
 
+describe('native batch norm with the ReLU fused', { skip }, () => {
+  for (const shape of [
+    [3, 5, 6, 4],
+    [40, 8, 8, 16],
+  ]) {
+    it(`equals the kernels without it, then Relu and ReluGrad, bit for bit, for [${shape}]`, async () => {
+      const channels = shape[3];
+      const [x, gamma, beta, dy] = [seededInput(shape, 41), seededInput([channels], 42), seededInput([channels], 43), seededInput(shape, 44)];
+      const fused = await batchNormOnNative(x, gamma, beta, dy, true);
+      const separate = await batchNormThenReluOnNative(x, gamma, beta, dy);
+      const names = ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'];
+      names.forEach((name, i) => assert.deepEqual(fused[i], separate[i], name));
+      const zeros = fused[0].filter((v) => v === 0).length;
+      assert.ok(zeros > fused[0].length / 4 && zeros < (3 * fused[0].length) / 4, `the ReLU zeroes some outputs, not all (${zeros})`);
+    });
+  }
+
+  it('refuses a fused gradient without the forward scale and beta', async () => {
+    await setupBackend({ backend: 'wasm', native: true });
+    const x = tf.ones([2, 2, 2, 2]);
+    const c = tf.ones([2]);
+    assert.throws(
+      () => tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy: x, x, gamma: c, mean: c, variance: c }, { epsilon: 1e-5, relu: true }),
+      /with relu needs inputs beta and scale/,
+    );
+    tf.dispose([x, c]);
+  });
+});
+
 describe('native ReLU and its gradient', { skip }, () => {
   it('equal cpu exactly, NaN, zero and negative zero included', async () => {
     const values = Float32Array.from([...seededInput([4, 7, 9, 5], 31).values, NaN, 0, -0, -3, 2]);
@@ -162,8 +211,10 @@ async function nativeOutputs(threads: number): Promise<Float32Array[]> {
   const dw = await runKernelOn('wasm', tf.Conv2DBackpropFilter, { x: seededInput(xShape, 21), dy: seededInput(outShape(c), 22) }, { ...common, filterShape });
   const dx = await runKernelOn('wasm', tf.Conv2DBackpropInput, { dy: seededInput(outShape(c), 23), filter: seededInput(filterShape, 24) }, { ...common, inputShape: xShape });
   const bnShape = [64, 16, 16, 8];
-  const bn = await batchNormOnNative(seededInput(bnShape, 25), seededInput([8], 26), seededInput([8], 27), seededInput(bnShape, 28));
-  return [dw.values, dx.values, ...bn];
+  const bnInputs = [seededInput(bnShape, 25), seededInput([8], 26), seededInput([8], 27), seededInput(bnShape, 28)] as const;
+  const bn = await batchNormOnNative(...bnInputs);
+  const bnRelu = await batchNormOnNative(...bnInputs, true);
+  return [dw.values, dx.values, ...bn, ...bnRelu];
 }
 
 describe('native kernels are deterministic', { skip }, () => {
@@ -192,7 +243,13 @@ describe('native addon argument checks', { skip }, () => {
     const geometry = Int32Array.of(1, 4, 4, 2, 4, 4, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
     const small = new Float32Array(3);
     assert.throws(() => addon.convBackwardWeights(geometry, new Float32Array(32), new Float32Array(32), small), /dw has 3 values, expected 36/);
-    assert.throws(() => addon.batchNormForward(4, 2, new Float32Array(8), small, small, 1e-5, small, small, small), /gamma has 3 values, expected 2/);
+    const two = new Float32Array(2);
+    assert.throws(() => addon.batchNormForward(4, 2, new Float32Array(8), small, small, 1e-5, false, small, small, small, small), /gamma has 3 values, expected 2/);
+    const eight = new Float32Array(8);
+    assert.throws(
+      () => addon.batchNormBackward(4, 2, eight, eight, two, two, two, 1e-5, two, null, eight, two, two),
+      /reluScale and reluBeta must both be given or both be null/,
+    );
     assert.throws(() => addon.setThreads(0), /threads must be a positive integer/);
   });
 });

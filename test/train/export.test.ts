@@ -114,7 +114,7 @@ test('exported topologies use stock classes only; fileLoadHandler reads them bac
   }
 });
 
-test('batch norm, dropout and grouped convolution are rewritten with the stated settings', async () => {
+test('batch norm (then its fused ReLU), dropout and grouped convolution are rewritten with the stated settings', async () => {
   const json = JSON.parse(await readFile(exported.get('resnext11-2x1d')!.modelJson, 'utf8')) as tf.io.ModelJSON;
   const layers = (json.modelTopology as { config: { layers: { name: string; class_name: string; config: Record<string, unknown>; inbound_nodes: unknown }[] } }).config.layers;
   const byName = new Map(layers.map((l) => [l.name, l]));
@@ -123,7 +123,9 @@ test('batch norm, dropout and grouped convolution are rewritten with the stated 
   assert.equal(strided?.class_name, 'Conv2D');
   assert.deepEqual([strided?.config.strides, strided?.config.padding, strided?.config.use_bias], [[2, 2], 'valid', false]);
   assert.deepEqual(strided?.inbound_nodes, [[['s2b0_group_pad', 0, 0, {}]]]);
-  assert.deepEqual(byName.get('s2b0_group_pad')?.inbound_nodes, [[['s2b0_reduce_relu', 0, 0, {}]]]);
+  assert.deepEqual(byName.get('s2b0_group_pad')?.inbound_nodes, [[['s2b0_reduce_bn_relu', 0, 0, {}]]]);
+  const relu = byName.get('s2b0_reduce_bn_relu');
+  assert.deepEqual([relu?.class_name, relu?.inbound_nodes], ['ReLU', [[['s2b0_reduce_bn', 0, 0, {}]]]], 'the fused ReLU follows its batch norm');
   const kernel = json.weightsManifest[0].weights.find((w) => w.name === 's2b0_group/kernel');
   assert.deepEqual(kernel?.shape, [3, 3, 4, 4]);
   const wrn = JSON.parse(await readFile(exported.get('wrn-10-1 (drop 0.3)')!.modelJson, 'utf8')) as tf.io.ModelJSON;

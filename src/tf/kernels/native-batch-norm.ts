@@ -3,10 +3,12 @@
  * `native-addon.ts`), each one pass of the addon over the wasm heap instead of the ~10 element-wise
  * kernels and reductions of the composed form:
  *
- * - `BatchNormTraining`: inputs x, gamma, beta; attr epsilon; outputs y, the batch mean and the
- *   biased batch variance;
- * - `BatchNormTrainingGrad`: inputs dy, x, gamma, mean, variance; attr epsilon; outputs dx, dgamma,
- *   dbeta.
+ * - `BatchNormTraining`: inputs x, gamma, beta; attrs epsilon, relu; outputs y (through a ReLU when
+ *   `relu`), the batch mean, the biased batch variance and the float scale gamma / sqrt(variance +
+ *   epsilon) that y was computed with;
+ * - `BatchNormTrainingGrad`: inputs dy, x, gamma, mean, variance, and with attr `relu` also beta and
+ *   the forward's scale; attr epsilon; outputs dx, dgamma, dbeta. With `relu` the ReLU's gradient is
+ *   applied on the fly, bit for bit as a separate ReluGrad would give.
  *
  * Registered for wasm; they run only while the native kernels are active
  * ({@link batchNormTrainingKernelsActive}), callers compose the tf-op form otherwise.
@@ -47,24 +49,35 @@ function rowsAndChannels(x: Info): [number, number] {
   return [tf.util.sizeFromShape(x.shape) / channels, channels];
 }
 
-function batchNormTraining(args: WasmKernelArgs<{ epsilon: number }>): Info[] {
+/** Attributes of both kernels. */
+interface BatchNormAttrs {
+  epsilon: number;
+  relu: boolean;
+}
+
+function batchNormTraining(args: WasmKernelArgs<BatchNormAttrs>): Info[] {
   const native = requireNative(BATCH_NORM_TRAINING);
   const { x, gamma, beta } = args.inputs as Record<string, Info>;
+  const { epsilon, relu } = args.attrs;
   const [rows, channels] = rowsAndChannels(x);
-  return run(args.backend, [x, gamma, beta], [x.shape, [channels], [channels]], ([xs, g, b], [y, mean, variance]) =>
-    native.batchNormForward(rows, channels, xs, g, b, args.attrs.epsilon, y, mean, variance),
+  return run(args.backend, [x, gamma, beta], [x.shape, [channels], [channels], [channels]], ([xs, g, b], [y, mean, variance, scale]) =>
+    native.batchNormForward(rows, channels, xs, g, b, epsilon, relu, y, mean, variance, scale),
   );
 }
 
-function batchNormTrainingGrad(args: WasmKernelArgs<{ epsilon: number }>): Info[] {
+function batchNormTrainingGrad(args: WasmKernelArgs<BatchNormAttrs>): Info[] {
   const native = requireNative(BATCH_NORM_TRAINING_GRAD);
   const { dy, x, gamma, mean, variance } = args.inputs as Record<string, Info>;
+  const { beta, scale } = args.inputs as { beta?: Info; scale?: Info };
+  const { epsilon, relu } = args.attrs;
+  if (relu && (beta === undefined || scale === undefined)) throw new Error(`${BATCH_NORM_TRAINING_GRAD} with relu needs inputs beta and scale`);
   const [rows, channels] = rowsAndChannels(x);
   return run(
     args.backend,
-    [dy, x, gamma, mean, variance],
+    [dy, x, gamma, mean, variance, ...(relu ? [scale as Info, beta as Info] : [])],
     [x.shape, [channels], [channels]],
-    ([dys, xs, g, m, v], [dx, dgamma, dbeta]) => native.batchNormBackward(rows, channels, dys, xs, g, m, v, args.attrs.epsilon, dx, dgamma, dbeta),
+    ([dys, xs, g, m, v, reluScale = null, reluBeta = null], [dx, dgamma, dbeta]) =>
+      native.batchNormBackward(rows, channels, dys, xs, g, m, v, epsilon, reluScale, reluBeta, dx, dgamma, dbeta),
   );
 }
 
