@@ -116,15 +116,16 @@ async function batchNormThenReluOnNative(x: Inputs[string], gamma: Inputs[string
   });
 }
 
-/** The same quantities from the plain formula by autodiff on cpu. */
-async function batchNormOnCpu(x: Inputs[string], gamma: Inputs[string], beta: Inputs[string], dy: Inputs[string]) {
+/** The same quantities from the plain formula (then a ReLU with `relu`) by autodiff on cpu. */
+async function batchNormOnCpu(x: Inputs[string], gamma: Inputs[string], beta: Inputs[string], dy: Inputs[string], relu = false) {
   await tf.setBackend('cpu');
   return tf.tidy(() => {
     const t = (v: Inputs[string]) => tf.tensor(v.values, v.shape);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
       const { mean, variance } = tf.moments(a, axes);
-      return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+      const y = tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+      return relu ? tf.relu(y) : y;
     };
     const [xs, g, b, d] = [t(x), t(gamma), t(beta), t(dy)];
     const { mean, variance } = tf.moments(xs, axes);
@@ -139,15 +140,15 @@ describe('native batch-norm kernels', { skip }, () => {
     [40, 8, 8, 16],
     [2, 3, 3, 1],
   ];
-  for (const shape of SHAPES) {
-    it(`forward (y, mean, variance) and gradients (dx, dgamma, dbeta) match autodiff on cpu for [${shape}]`, async () => {
+  for (const [shape, relu] of SHAPES.flatMap((shape) => [false, true].map((relu) => [shape, relu] as const))) {
+    it(`forward (y, mean, variance) and gradients (dx, dgamma, dbeta) match autodiff on cpu for [${shape}]${relu ? ', ReLU fused' : ''}`, async () => {
       const channels = shape[3];
       // An offset mean and a spread well away from 1, where a one-pass variance would lose digits.
       const x = seededInput(shape, 11);
       x.values = x.values.map((v) => 3 + 2.5 * v);
       const [gamma, beta, dy] = [seededInput([channels], 12), seededInput([channels], 13), seededInput(shape, 14)];
-      const native = await batchNormOnNative(x, gamma, beta, dy);
-      const cpu = await batchNormOnCpu(x, gamma, beta, dy);
+      const native = await batchNormOnNative(x, gamma, beta, dy, relu);
+      const cpu = await batchNormOnCpu(x, gamma, beta, dy, relu);
       const names = ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'];
       names.forEach((name, i) => {
         const error = relativeError(native[i], cpu[i]);
