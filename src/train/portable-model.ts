@@ -71,6 +71,11 @@ function batchNormalization(entry: LayerEntry): LayerEntry {
   return { ...entry, class_name: 'BatchNormalization', config };
 }
 
+/** Inbound nodes with call i reading call i of layer `name`, one per call of `entry`: downstream node indices stay valid. */
+function callsOf(name: string, entry: LayerEntry): unknown[][] | undefined {
+  return entry.inbound_nodes?.map((_, i) => [[name, i, 0, {}]]);
+}
+
 /** Name of a layer with a ReLU fused, and the name its stock ReLU gets. */
 type ReluNames = ReadonlyMap<string, string>;
 
@@ -79,7 +84,8 @@ function batchNormalizationThenRelu(entry: LayerEntry, reluName: string): LayerE
   const norm = batchNormalization(entry);
   const relu: LayerEntry = { class_name: 'ReLU', config: { name: reluName, trainable: true } };
   if (entry.name !== undefined) relu.name = reluName;
-  if (entry.inbound_nodes !== undefined) relu.inbound_nodes = entry.inbound_nodes.map((_, i) => [[String(entry.config.name), i, 0, {}]]);
+  const inbound = callsOf(String(entry.config.name), entry);
+  if (inbound !== undefined) relu.inbound_nodes = inbound;
   return [norm, relu];
 }
 
@@ -118,8 +124,7 @@ function paddedConv(entry: LayerEntry, pad: number, conv: Config, taken: Set<str
   if (entry.name !== undefined) padEntry.name = name;
   if (entry.inbound_nodes !== undefined) {
     padEntry.inbound_nodes = entry.inbound_nodes;
-    // Call i of the padding feeds call i of the convolution, so nodes downstream keep their indices.
-    convEntry.inbound_nodes = entry.inbound_nodes.map((_, i) => [[name, i, 0, {}]]);
+    convEntry.inbound_nodes = callsOf(name, entry);
   }
   return [padEntry, convEntry];
 }
